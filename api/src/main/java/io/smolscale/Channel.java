@@ -1,0 +1,127 @@
+package io.smolscale;
+
+import io.smolscale.spi.SmolscaleProvider;
+import java.util.concurrent.CompletionStage;
+import org.checkerframework.checker.nullness.qual.Nullable;
+
+/**
+ * An asynchronous multi-producer, multi-consumer channel: the message-passing primitive that
+ * smolscale's scheduler is built for.
+ *
+ * <p>{@link #send} and {@link #receive} never block a thread: they return stages. A bounded
+ * channel applies back-pressure (a send completes only once its message is in the buffer or has
+ * been handed to a receiver); an unbounded channel accepts every send at once.
+ *
+ * <p>Hand-off: a receiver that is waiting is completed by the sender directly, on the sender's
+ * thread. Its non-async continuations therefore run on the sender's thread, and its {@code *Async}
+ * continuations go to the executor they name; on a smolscale worker, a task spawned or woken there
+ * lands on that worker's local queue. The channel itself never dispatches anywhere, so it works
+ * with any {@link java.util.concurrent.Executor}.
+ *
+ * <p>Order: messages are received in the order their sends were accepted. Waiting receivers are
+ * served first-in first-out, and so are waiting senders.
+ *
+ * <p>Closing: after {@link #close()} sends fail with {@link ChannelClosedException}; messages
+ * already accepted (in the buffer or held by waiting senders) are still delivered; once they are
+ * drained, receives complete exceptionally with {@link ChannelClosedException}. Nothing accepted is
+ * lost.
+ *
+ * <p>Cancellation: cancelling the {@link java.util.concurrent.CompletableFuture} of a pending
+ * receive or send removes the waiter. A value is never delivered to a cancelled receiver, and the
+ * message of a cancelled send is not delivered (the send did not happen).
+ *
+ * <p>Memory effects: actions before a send happen-before the receive that returns its message.
+ *
+ * @param <T> the message type; null messages are refused
+ */
+public interface Channel<T> {
+
+  /**
+   * Creates a bounded channel.
+   *
+   * @param capacity the buffer size, at least 1
+   * @param <T> the message type
+   * @return the channel
+   * @throws IllegalArgumentException if {@code capacity < 1}
+   */
+  static <T> Channel<T> bounded(int capacity) {
+    if (capacity < 1) {
+      throw new IllegalArgumentException("channel capacity must be at least 1, was " + capacity);
+    }
+    return SmolscaleProvider.get().newChannel(capacity);
+  }
+
+  /**
+   * Creates an unbounded channel: sends always complete at once (until it is closed).
+   *
+   * @param <T> the message type
+   * @return the channel
+   */
+  static <T> Channel<T> unbounded() {
+    return SmolscaleProvider.get().newChannel(Integer.MAX_VALUE);
+  }
+
+  /**
+   * Sends a message, waiting (asynchronously) for room.
+   *
+   * @param message the message
+   * @return a stage that completes when the message was accepted, or exceptionally with {@link
+   *     ChannelClosedException} if the channel is or becomes closed first
+   * @throws NullPointerException if {@code message} is null
+   */
+  CompletionStage<Void> send(T message);
+
+  /**
+   * Sends a message only if it can be accepted at once.
+   *
+   * @param message the message
+   * @return true if accepted; false if the buffer is full and no receiver waits
+   * @throws NullPointerException if {@code message} is null
+   * @throws ChannelClosedException if the channel is closed
+   */
+  boolean trySend(T message);
+
+  /**
+   * Receives a message, waiting (asynchronously) for one.
+   *
+   * @return a stage that completes with the next message, or exceptionally with {@link
+   *     ChannelClosedException} once the channel is closed and drained
+   */
+  CompletionStage<T> receive();
+
+  /**
+   * Receives a message only if one is available at once.
+   *
+   * @return the message, or null if none is available
+   * @throws ChannelClosedException if the channel is closed and drained
+   */
+  @Nullable T tryReceive();
+
+  /**
+   * Closes the channel. Idempotent.
+   *
+   * @return true if this call closed it
+   */
+  boolean close();
+
+  /**
+   * Tells whether the channel was closed.
+   *
+   * @return true once {@link #close()} was called
+   */
+  boolean isClosed();
+
+  /**
+   * The number of messages accepted and not yet received (a snapshot).
+   *
+   * @return the number of buffered messages
+   */
+  int size();
+
+  /**
+   * The channel's capacity.
+   *
+   * @return the capacity, or {@link Integer#MAX_VALUE} if unbounded
+   */
+  int capacity();
+}

@@ -1,0 +1,433 @@
+package io.smolscale;
+
+import io.smolscale.spi.SmolscaleProvider;
+import java.lang.Thread.UncaughtExceptionHandler;
+import java.time.Duration;
+import org.checkerframework.checker.lock.qual.GuardSatisfied;
+import java.util.Objects;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadFactory;
+import java.util.function.Supplier;
+import org.checkerframework.checker.nullness.qual.Nullable;
+
+/**
+ * A work-balancing, auto-scaling, preemptive scheduler.
+ *
+ * <p>The global one ({@link Smolscale#global()}) needs no set-up and ignores shutdown; private
+ * ones come from {@link #builder()} and must be shut down.
+ *
+ * <p>Where a task goes: spawned or woken on a worker thread of this scheduler, it goes to that
+ * worker's local queue; from any other thread, to the global queue, and at most one parked worker
+ * is woken. Ordering is not guaranteed between tasks, beyond this: a worker runs its local queue
+ * in FIFO order, and every task eventually runs (see {@code spec/README.md}).
+ *
+ * <p>Threads: none until the first spawn; workers start while work waits, up to {@link
+ * SchedulerConfig#parallelism()}, and retire after {@link SchedulerConfig#keepAlive()} idle. A
+ * worker stuck in one task for longer than the preemption threshold (or visibly waiting, sleeping
+ * or blocked on a monitor) is replaced, up to {@link SchedulerConfig#maxThreads()}. All threads
+ * are daemon threads.
+ *
+ * <p>Bodies passed to the spawn family must not be null ({@link NullPointerException}); after
+ * shutdown they are refused with {@link RejectedExecutionException}.
+ */
+public interface Scheduler extends ExecutorService, AutoCloseable {
+
+  /**
+   * A builder for a private scheduler, starting from the defaults.
+   *
+   * @return a new builder
+   */
+  static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Spawns a task that returns a value.
+   *
+   * @param body the task body
+   * @param <T> the result type
+   * @return the task's handle
+   * @throws NullPointerException if {@code body} is null
+   * @throws RejectedExecutionException if the scheduler is shut down
+   */
+  <T> Task<T> spawn(Callable<T> body);
+
+  /**
+   * Spawns a task with no result.
+   *
+   * @param body the task body
+   * @return the task's handle, completed with null
+   * @throws NullPointerException if {@code body} is null
+   * @throws RejectedExecutionException if the scheduler is shut down
+   */
+  Task<Void> spawn(Runnable body);
+
+  /**
+   * Spawns an asynchronous task: the supplier runs on the scheduler and the task completes when
+   * the stage it returns completes.
+   *
+   * @param body supplies the stage
+   * @param <T> the result type
+   * @return the task's handle
+   * @throws NullPointerException if {@code body} is null
+   * @throws RejectedExecutionException if the scheduler is shut down
+   */
+  <T> Task<T> spawnAsync(Supplier<? extends CompletionStage<T>> body);
+
+  /**
+   * Opens a nursery whose children run on this scheduler.
+   *
+   * @return a new nursery
+   */
+  Nursery nursery();
+
+  /**
+   * Opens a nursery that cancels its remaining children after the deadline.
+   *
+   * @param deadline how long the children may run, positive
+   * @return a new nursery
+   * @throws IllegalArgumentException if {@code deadline} is not positive
+   */
+  Nursery nursery(Duration deadline);
+
+  /**
+   * Yields: the returned stage completes from a task queued behind the work already queued on
+   * this worker (or globally), so continuations chained on it run after that work.
+   *
+   * @return a stage completed once the scheduler has run the yield
+   */
+  CompletionStage<Void> yieldNow();
+
+  /**
+   * Blocks the calling thread until the stage completes and returns its result. On a worker
+   * thread the wait is compensated at once: the worker hands its queue to the global queue and a
+   * replacement worker may start.
+   *
+   * @param stage the stage to wait for
+   * @param <T> the result type
+   * @return the result
+   * @throws CompletionException wrapping the stage's exception
+   * @throws java.util.concurrent.CancellationException if the stage was cancelled
+   * @throws NullPointerException if {@code stage} is null
+   */
+  <T> T blockOn(CompletionStage<T> stage);
+
+  /**
+   * A snapshot of the scheduler's counters.
+   *
+   * @return the snapshot
+   */
+  Stats stats();
+
+  /**
+   * The configuration the scheduler runs with.
+   *
+   * @return the configuration
+   */
+  SchedulerConfig config();
+
+  /**
+   * Tells whether the calling thread is a worker of this scheduler.
+   *
+   * @return true on one of this scheduler's worker threads
+   */
+  boolean isWorkerThread();
+
+  /**
+   * Submits a value-returning task; the same as {@link #spawn(Callable)}.
+   *
+   * @param body the task body
+   * @param <T> the result type
+   * @return the task's handle
+   */
+  @Override
+  <T> Task<T> submit(Callable<T> body);
+
+  /**
+   * Submits a task; the same as {@link #spawn(Runnable)}.
+   *
+   * @param body the task body
+   * @return the task's handle
+   */
+  @Override
+  Task<@Nullable ?> submit(Runnable body);
+
+  /**
+   * Submits a task that completes with the given result.
+   *
+   * @param body the task body
+   * @param result the result
+   * @param <T> the result type
+   * @return the task's handle
+   */
+  @Override
+  <T> Task<T> submit(Runnable body, T result);
+
+  /**
+   * Shuts down and waits for the tasks already accepted to finish (like {@code
+   * ExecutorService.close()} on JDK 19+). Ignored by the global scheduler.
+   */
+  @Override
+  void close(@GuardSatisfied Scheduler this);
+
+  /**
+   * Builds private schedulers. Every setter validates its argument and throws {@link
+   * IllegalArgumentException} naming it; {@link #build()} checks the combination.
+   */
+  final class Builder {
+    /** Default keep-alive of an idle worker. */
+    public static final Duration DEFAULT_KEEP_ALIVE = Duration.ofSeconds(3);
+    /** Default preemption threshold. */
+    public static final Duration DEFAULT_PREEMPTION_THRESHOLD = Duration.ofMillis(20);
+    /** Default balancer period. */
+    public static final Duration DEFAULT_BALANCER_INTERVAL = Duration.ofMillis(1);
+    /** Default thread cap. */
+    public static final int DEFAULT_MAX_THREADS = 512;
+
+    private int parallelism = Runtime.getRuntime().availableProcessors();
+    private int maxThreads = -1;
+    private Duration keepAlive = DEFAULT_KEEP_ALIVE;
+    private boolean preemption = true;
+    private Duration preemptionThreshold = DEFAULT_PREEMPTION_THRESHOLD;
+    private Duration balancerInterval = DEFAULT_BALANCER_INTERVAL;
+    private String threadNamePrefix = "smolscale-worker-";
+    private @Nullable ThreadFactory threadFactory;
+    private @Nullable UncaughtExceptionHandler handler;
+
+    Builder() {}
+
+    /**
+     * Sets the number of workers that run tasks at once. Default: available processors.
+     *
+     * @param parallelism at least 1
+     * @return this builder
+     */
+    public Builder parallelism(int parallelism) {
+      if (parallelism < 1 || parallelism > SchedulerConfig.MAX_THREADS_LIMIT) {
+        throw new IllegalArgumentException(
+            "parallelism must be in [1, " + SchedulerConfig.MAX_THREADS_LIMIT + "], was "
+                + parallelism);
+      }
+      this.parallelism = parallelism;
+      return this;
+    }
+
+    /**
+     * Sets the cap on worker threads, blocked ones included. Default: the larger of {@value
+     * #DEFAULT_MAX_THREADS} and parallelism.
+     *
+     * @param maxThreads at least the parallelism (checked by {@link #build()})
+     * @return this builder
+     */
+    public Builder maxThreads(int maxThreads) {
+      if (maxThreads < 1 || maxThreads > SchedulerConfig.MAX_THREADS_LIMIT) {
+        throw new IllegalArgumentException(
+            "maxThreads must be in [1, " + SchedulerConfig.MAX_THREADS_LIMIT + "], was "
+                + maxThreads);
+      }
+      this.maxThreads = maxThreads;
+      return this;
+    }
+
+    /**
+     * Sets how long an idle worker waits before it retires. Default 3 s.
+     *
+     * @param keepAlive positive
+     * @return this builder
+     */
+    public Builder keepAlive(Duration keepAlive) {
+      this.keepAlive = positive("keepAlive", keepAlive);
+      return this;
+    }
+
+    /**
+     * Turns preemption (replacement of blocked workers) on or off. Default on.
+     *
+     * @param enabled whether to preempt
+     * @return this builder
+     */
+    public Builder preemption(boolean enabled) {
+      this.preemption = enabled;
+      return this;
+    }
+
+    /**
+     * Sets how long a worker may run one task before it is deemed blocked. Default 20 ms.
+     *
+     * @param threshold positive
+     * @return this builder
+     */
+    public Builder preemptionThreshold(Duration threshold) {
+      this.preemptionThreshold = positive("preemptionThreshold", threshold);
+      return this;
+    }
+
+    /**
+     * Sets the balancer's period. Default 1 ms.
+     *
+     * @param interval positive, at most 1 s
+     * @return this builder
+     */
+    public Builder balancerInterval(Duration interval) {
+      positive("balancerInterval", interval);
+      if (interval.compareTo(Duration.ofSeconds(1)) > 0) {
+        throw new IllegalArgumentException("balancerInterval must be at most 1 s, was " + interval);
+      }
+      this.balancerInterval = interval;
+      return this;
+    }
+
+    /**
+     * Sets the prefix of worker thread names.
+     *
+     * @param prefix not empty
+     * @return this builder
+     */
+    public Builder threadNamePrefix(String prefix) {
+      Objects.requireNonNull(prefix, "threadNamePrefix");
+      if (prefix.isEmpty()) {
+        throw new IllegalArgumentException("threadNamePrefix must not be empty");
+      }
+      this.threadNamePrefix = prefix;
+      return this;
+    }
+
+    /**
+     * Sets the factory of worker threads. The scheduler names the threads it gets and makes them
+     * daemon threads if they are not started yet.
+     *
+     * @param factory the factory
+     * @return this builder
+     */
+    public Builder threadFactory(ThreadFactory factory) {
+      this.threadFactory = Objects.requireNonNull(factory, "threadFactory");
+      return this;
+    }
+
+    /**
+     * Sets the handler that receives failures of detached tasks. Default: the thread's default
+     * uncaught-exception handler.
+     *
+     * @param handler the handler
+     * @return this builder
+     */
+    public Builder uncaughtExceptionHandler(UncaughtExceptionHandler handler) {
+      this.handler = Objects.requireNonNull(handler, "uncaughtExceptionHandler");
+      return this;
+    }
+
+    /**
+     * Reads the global scheduler's system properties into this builder. Each is optional:
+     * <ul>
+     *   <li>{@code smolscale.parallelism}: integer, at least 1
+     *   <li>{@code smolscale.maxThreads}: integer, at least the parallelism
+     *   <li>{@code smolscale.keepAliveMillis}: positive integer
+     *   <li>{@code smolscale.preemption}: {@code true} or {@code false}
+     *   <li>{@code smolscale.preemptionThresholdMillis}: positive integer
+     *   <li>{@code smolscale.balancerIntervalMicros}: positive integer, at most 1,000,000
+     *   <li>{@code smolscale.threadNamePrefix}: non-empty string
+     * </ul>
+     *
+     * @param properties where to read them
+     * @return this builder
+     * @throws IllegalArgumentException naming the property whose value is bad
+     */
+    public Builder fromProperties(Properties properties) {
+      Objects.requireNonNull(properties, "properties");
+      String v;
+      try {
+        if ((v = properties.getProperty("smolscale.parallelism")) != null) {
+          parallelism(intProperty("smolscale.parallelism", v));
+        }
+        if ((v = properties.getProperty("smolscale.maxThreads")) != null) {
+          maxThreads(intProperty("smolscale.maxThreads", v));
+        }
+        if ((v = properties.getProperty("smolscale.keepAliveMillis")) != null) {
+          keepAlive(Duration.ofMillis(intProperty("smolscale.keepAliveMillis", v)));
+        }
+        if ((v = properties.getProperty("smolscale.preemption")) != null) {
+          if (!v.equals("true") && !v.equals("false")) {
+            throw new IllegalArgumentException("must be true or false, was '" + v + "'");
+          }
+          preemption(Boolean.parseBoolean(v));
+        }
+        if ((v = properties.getProperty("smolscale.preemptionThresholdMillis")) != null) {
+          preemptionThreshold(
+              Duration.ofMillis(intProperty("smolscale.preemptionThresholdMillis", v)));
+        }
+        if ((v = properties.getProperty("smolscale.balancerIntervalMicros")) != null) {
+          balancerInterval(
+              Duration.ofNanos(1000L * intProperty("smolscale.balancerIntervalMicros", v)));
+        }
+        if ((v = properties.getProperty("smolscale.threadNamePrefix")) != null) {
+          threadNamePrefix(v);
+        }
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("bad smolscale system property: " + e.getMessage(), e);
+      }
+      return this;
+    }
+
+    /**
+     * Reads the {@code smolscale.*} system properties; see {@link #fromProperties(Properties)}.
+     *
+     * @return this builder
+     * @throws IllegalArgumentException naming the property whose value is bad
+     */
+    public Builder fromSystemProperties() {
+      return fromProperties(System.getProperties());
+    }
+
+    private static int intProperty(String name, String value) {
+      try {
+        return Integer.parseInt(value.trim());
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException(name + " must be an integer, was '" + value + "'", e);
+      }
+    }
+
+    private static Duration positive(String name, Duration value) {
+      Objects.requireNonNull(value, name);
+      if (value.isNegative() || value.isZero()) {
+        throw new IllegalArgumentException(name + " must be positive, was " + value);
+      }
+      return value;
+    }
+
+    /**
+     * The validated configuration.
+     *
+     * @return the configuration
+     * @throws IllegalArgumentException if the values do not fit together
+     */
+    public SchedulerConfig toConfig() {
+      int max = maxThreads < 0 ? Math.max(DEFAULT_MAX_THREADS, parallelism) : maxThreads;
+      return new SchedulerConfig(
+          parallelism,
+          max,
+          keepAlive,
+          preemption,
+          preemptionThreshold,
+          balancerInterval,
+          threadNamePrefix,
+          threadFactory,
+          handler);
+    }
+
+    /**
+     * Builds a private scheduler. It starts no thread until its first task.
+     *
+     * @return the scheduler
+     * @throws IllegalArgumentException if the values do not fit together
+     * @throws IllegalStateException if no implementation is on the class or module path
+     */
+    public Scheduler build() {
+      return SmolscaleProvider.get().newScheduler(toConfig());
+    }
+  }
+}

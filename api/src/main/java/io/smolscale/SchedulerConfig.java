@@ -1,0 +1,85 @@
+package io.smolscale;
+
+import java.lang.Thread.UncaughtExceptionHandler;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.ThreadFactory;
+import org.checkerframework.checker.nullness.qual.Nullable;
+
+/**
+ * The validated configuration of a scheduler. Built by {@link Scheduler.Builder}; for the global
+ * scheduler, read from {@code smolscale.*} system properties (see {@link
+ * Scheduler.Builder#fromSystemProperties()}).
+ *
+ * @param parallelism the number of workers that run tasks at once (not counting blocked ones)
+ * @param maxThreads the cap on worker threads, blocked ones included
+ * @param keepAlive how long an idle worker stays parked before it retires
+ * @param preemption whether the monitor replaces workers stuck in one task
+ * @param preemptionThreshold how long a worker may run one task before it is deemed blocked
+ * @param balancerInterval the balancer's period while workers are active
+ * @param threadNamePrefix prefix of worker thread names (a number follows)
+ * @param threadFactory makes worker threads, or null for daemon threads named by the prefix
+ * @param uncaughtExceptionHandler receives failures of detached tasks, or null for the thread's
+ *     default handler
+ */
+public record SchedulerConfig(
+    int parallelism,
+    int maxThreads,
+    Duration keepAlive,
+    boolean preemption,
+    Duration preemptionThreshold,
+    Duration balancerInterval,
+    String threadNamePrefix,
+    @Nullable ThreadFactory threadFactory,
+    @Nullable UncaughtExceptionHandler uncaughtExceptionHandler) {
+
+  /** Upper bound of {@link #parallelism()} and {@link #maxThreads()}. */
+  public static final int MAX_THREADS_LIMIT = 32_767;
+
+  /**
+   * Validates the values.
+   *
+   * @param parallelism the number of workers that run tasks at once
+   * @param maxThreads the cap on worker threads
+   * @param keepAlive idle time before a worker retires
+   * @param preemption whether stuck workers are replaced
+   * @param preemptionThreshold time in one task before a worker is deemed blocked
+   * @param balancerInterval the balancer's period
+   * @param threadNamePrefix prefix of worker thread names
+   * @param threadFactory makes worker threads, or null
+   * @param uncaughtExceptionHandler receives failures of detached tasks, or null
+   * @throws IllegalArgumentException naming the first bad value
+   * @throws NullPointerException if a required value is null
+   */
+  public SchedulerConfig {
+    Objects.requireNonNull(keepAlive, "keepAlive");
+    Objects.requireNonNull(preemptionThreshold, "preemptionThreshold");
+    Objects.requireNonNull(balancerInterval, "balancerInterval");
+    Objects.requireNonNull(threadNamePrefix, "threadNamePrefix");
+    if (parallelism < 1 || parallelism > MAX_THREADS_LIMIT) {
+      throw new IllegalArgumentException(
+          "parallelism must be in [1, " + MAX_THREADS_LIMIT + "], was " + parallelism);
+    }
+    if (maxThreads < parallelism || maxThreads > MAX_THREADS_LIMIT) {
+      throw new IllegalArgumentException(
+          "maxThreads must be in [parallelism=" + parallelism + ", " + MAX_THREADS_LIMIT
+              + "], was " + maxThreads);
+    }
+    requirePositive("keepAlive", keepAlive);
+    requirePositive("preemptionThreshold", preemptionThreshold);
+    requirePositive("balancerInterval", balancerInterval);
+    if (balancerInterval.compareTo(Duration.ofSeconds(1)) > 0) {
+      throw new IllegalArgumentException(
+          "balancerInterval must be at most 1 s, was " + balancerInterval);
+    }
+    if (threadNamePrefix.isEmpty()) {
+      throw new IllegalArgumentException("threadNamePrefix must not be empty");
+    }
+  }
+
+  private static void requirePositive(String name, Duration value) {
+    if (value.isNegative() || value.isZero()) {
+      throw new IllegalArgumentException(name + " must be positive, was " + value);
+    }
+  }
+}

@@ -1,0 +1,125 @@
+package io.smolscale;
+
+import io.smolscale.spi.SmolscaleProvider;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.function.Supplier;
+
+/**
+ * The global scheduler, with no set-up.
+ *
+ * <pre>{@code
+ * Task<Integer> answer = Smolscale.spawn(() -> 6 * 7);
+ * System.out.println(answer.join());
+ * }</pre>
+ *
+ * <p>The global scheduler starts lazily on first use, grows threads while work waits, retires
+ * them when idle, and leaves nothing running: all its threads are daemon threads and none is
+ * alive after the keep-alive once work has stopped. It is configured by the {@code smolscale.*}
+ * system properties (see {@link Scheduler.Builder#fromProperties(java.util.Properties)}), read
+ * once when it starts, and it ignores {@code shutdown}, as {@code ForkJoinPool.commonPool()} does.
+ */
+public final class Smolscale {
+  private Smolscale() {}
+
+  /**
+   * The global scheduler.
+   *
+   * @return the global scheduler
+   * @throws IllegalStateException if no implementation is on the class or module path
+   * @throws IllegalArgumentException if a {@code smolscale.*} system property is bad
+   */
+  public static Scheduler global() {
+    return SmolscaleProvider.get().global();
+  }
+
+  /**
+   * The global scheduler as a plain {@link Executor}.
+   *
+   * @return the executor
+   */
+  public static Executor executor() {
+    return global();
+  }
+
+  /**
+   * Spawns a task on the global scheduler.
+   *
+   * @param body the body
+   * @param <T> the result type
+   * @return the task's handle
+   * @throws NullPointerException if {@code body} is null
+   * @see Scheduler#spawn(Callable)
+   */
+  public static <T> Task<T> spawn(Callable<T> body) {
+    return global().spawn(body);
+  }
+
+  /**
+   * Spawns a task with no result on the global scheduler.
+   *
+   * @param body the body
+   * @return the task's handle
+   * @throws NullPointerException if {@code body} is null
+   * @see Scheduler#spawn(Runnable)
+   */
+  public static Task<Void> spawn(Runnable body) {
+    return global().spawn(body);
+  }
+
+  /**
+   * Spawns an asynchronous task on the global scheduler.
+   *
+   * @param body supplies the stage
+   * @param <T> the result type
+   * @return the task's handle
+   * @throws NullPointerException if {@code body} is null
+   * @see Scheduler#spawnAsync(Supplier)
+   */
+  public static <T> Task<T> spawnAsync(Supplier<? extends CompletionStage<T>> body) {
+    return global().spawnAsync(body);
+  }
+
+  /**
+   * Yields on the global scheduler.
+   *
+   * @return a stage completed once queued work ahead of it has had its turn
+   * @see Scheduler#yieldNow()
+   */
+  public static CompletionStage<Void> yieldNow() {
+    return global().yieldNow();
+  }
+
+  /**
+   * Blocks until the stage completes, compensating if called on a worker.
+   *
+   * @param stage the stage
+   * @param <T> the result type
+   * @return the result
+   * @see Scheduler#blockOn(CompletionStage)
+   */
+  public static <T> T blockOn(CompletionStage<T> stage) {
+    return global().blockOn(stage);
+  }
+
+  /**
+   * Opens a nursery on the global scheduler.
+   *
+   * @return the nursery
+   */
+  public static Nursery nursery() {
+    return global().nursery();
+  }
+
+  /**
+   * Opens a nursery with a deadline on the global scheduler.
+   *
+   * @param deadline how long the children may run
+   * @return the nursery
+   */
+  public static Nursery nursery(Duration deadline) {
+    return global().nursery(deadline);
+  }
+}

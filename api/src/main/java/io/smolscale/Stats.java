@@ -1,0 +1,47 @@
+package io.smolscale;
+
+/**
+ * A snapshot of a scheduler's counters, for observing its mechanisms. Gauges (the first group)
+ * are read without a lock and may be momentarily inconsistent with each other; counters (the
+ * second group) only grow.
+ *
+ * @param workers live worker threads (active, parked and blocked)
+ * @param active workers counted towards parallelism and not parked
+ * @param parked workers parked in the idle set
+ * @param blocked workers marked blocked inside a task (preempted or compensating)
+ * @param queuedGlobal tasks waiting in the global queue
+ * @param queuedLocal tasks waiting in the workers' local queues
+ * @param spawned tasks accepted for execution
+ * @param completed tasks whose body has returned or thrown
+ * @param localPushes tasks pushed to the local queue of the worker that spawned or woke them
+ * @param globalPushes tasks pushed to the global queue from outside, by overflow or by sharing
+ * @param sharedBatches times a worker with a backlog shared half of it with idle workers
+ * @param balancerMoves tasks moved from a worker's local queue to the global queue by the balancer
+ *     or the preemptor
+ * @param balancerTicks periods the balancer has run
+ * @param preemptions workers marked blocked by the monitor
+ * @param compensations workers that marked themselves blocked in {@code join}, {@code blockOn} or
+ *     {@code Nursery.close}
+ * @param threadsStarted worker threads started
+ * @param threadsRetired worker threads that have exited
+ * @param wakeups parked workers woken to take new work
+ */
+public record Stats(
+    int workers,
+    int active,
+    int parked,
+    int blocked,
+    long queuedGlobal,
+    long queuedLocal,
+    long spawned,
+    long completed,
+    long localPushes,
+    long globalPushes,
+    long sharedBatches,
+    long balancerMoves,
+    long balancerTicks,
+    long preemptions,
+    long compensations,
+    long threadsStarted,
+    long threadsRetired,
+    long wakeups) {}

@@ -1,0 +1,5 @@
+/**
+ * The service-provider interface: how the API finds its implementation through {@link
+ * java.util.ServiceLoader}.
+ */
+package io.smolscale.spi;

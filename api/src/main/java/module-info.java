@@ -1,0 +1,15 @@
+/**
+ * The smolscale API: a global, auto-scaling, preemptive, work-balancing task scheduler.
+ *
+ * <p>Users compile against this module; the implementation ({@code io.smolscale:smolscale-impl})
+ * is found at run time through {@link java.util.ServiceLoader} and the
+ * {@link io.smolscale.spi.SmolscaleProvider} service.
+ */
+module io.smolscale.api {
+  requires static transitive org.checkerframework.checker.qual;
+
+  exports io.smolscale;
+  exports io.smolscale.spi;
+
+  uses io.smolscale.spi.SmolscaleProvider;
+}
