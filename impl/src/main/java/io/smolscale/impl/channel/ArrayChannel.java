@@ -1,0 +1,449 @@
+package io.smolscale.impl.channel;
+
+import io.smolscale.Channel;
+import io.smolscale.ChannelClosedException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.checkerframework.checker.nullness.qual.NonNull;
+import org.checkerframework.checker.nullness.qual.Nullable;
+
+/**
+ * A multi-producer, multi-consumer asynchronous channel: a ring buffer and two FIFO wait queues
+ * under one small lock, after Go's {@code hchan} ({@code runtime/chan.go}), with futures in place
+ * of parked goroutines.
+ *
+ * <h2>Implementation overview</h2>
+ *
+ * <p><b>State</b> (all guarded by {@code lock}): a ring of {@code count} messages starting at
+ * {@code head}; a queue of waiting receivers; a queue of waiting senders, each holding its message;
+ * and {@code closed}. The invariants, true whenever the lock is free:
+ *
+ * <ol>
+ *   <li>receivers wait only if the ring is empty: {@code receivers nonempty => count == 0};
+ *   <li>senders wait only if the ring is full: {@code senders nonempty => count >= capacity}, so
+ *       at most one of the two queues is nonempty;
+ *   <li>a closed channel has no waiter of either kind;
+ *   <li>{@code count <= capacity}, except after close, when the messages of the senders that were
+ *       waiting are appended to the ring (see Close).
+ * </ol>
+ *
+ * <p><b>Operations</b>. Each takes the lock once, decides, releases it, and only then completes
+ * the futures it decided to complete (so no continuation ever runs under the lock: continuations
+ * may use this channel again, and a slow one stalls nobody else):
+ *
+ * <ul>
+ *   <li>send: if a receiver waits, claim the oldest and hand the message to it directly (by {@code
+ *       Waiter.deliver}, on the sender's thread); else if the ring has room, append; else enqueue a
+ *       send waiter (back-pressure);
+ *   <li>receive: if the ring is nonempty, take its head and, if a sender waits, move the oldest
+ *       sender's message to the tail and complete that sender (on the receiver's thread, as Go's
+ *       {@code chanrecv} does for buffered channels); else, if closed, fail; else enqueue a
+ *       receive waiter.
+ * </ul>
+ *
+ * Capacity is at least 1, so there is no unbuffered rendezvous: a message always passes through
+ * the ring unless a receiver is already waiting. Order is therefore the order in which sends were
+ * accepted (appended or handed off), and waiters of each kind are served first-in first-out.
+ *
+ * <p><b>Hand-off and the executor.</b> The channel never dispatches anything: it completes a
+ * waiter's future on the thread of the operation that satisfies it. The waiter's non-async
+ * continuations run right there (after the lock is released); its {@code *Async} continuations go
+ * to the executor they name. On a smolscale worker that executor's task lands on the current
+ * worker's local queue, which is the wake-locality the scheduler relies on. Deep chains of
+ * synchronous continuations (a forwarder that sends from a receive continuation) nest on the
+ * sender's stack; use an {@code *Async} continuation to bound the depth.
+ *
+ * <p><b>Races with the owner of a waiter</b> (cancel, timeout, outside completion) are decided by
+ * the {@code queued} flag of {@code Waiter} under the lock: a withdrawn waiter is unlinked and never
+ * claimed; a claimed one cannot be withdrawn. A hand-off to a receiver whose future was completed
+ * through a path the channel cannot see (obtrude, completeAsync) fails in {@code deliver}: the
+ * sender then retries from the start, so the value goes to the next receiver or the ring, and is
+ * never lost.
+ *
+ * <p><b>Close</b> fails every waiting receiver (there are waiting receivers only when the ring is
+ * empty) and accepts the messages of every waiting sender: they are appended to the ring in FIFO
+ * order, which may grow it beyond {@code capacity}, and those senders' stages complete normally.
+ * This is the reading of the {@link Channel} contract "messages held by waiting senders are still
+ * delivered" that leaves no sender waiting forever after a close: a producer parked on a full
+ * channel wakes, and its next send fails. Receivers drain the ring, then fail.
+ *
+ * <p><b>Happens-before edges.</b> Actions before a send happen-before the receive that returns its
+ * message: through the lock (send appends under it, receive takes under it) or, on a hand-off,
+ * through the future ({@code complete} then {@code join} or a continuation). The same holds from a
+ * receive that makes room to the completion of the waiting sender it admits. {@code closed} is
+ * written only under the lock and is volatile so that {@link #isClosed()} can read it without it.
+ *
+ * <p><b>Progress.</b> Blocking in the formal sense (one lock), with short critical sections: O(1)
+ * for every operation, amortised over ring growth; O(waiters) for close. No user code runs under
+ * the lock. The lock is the monitor of a private object. A {@code ReentrantLock} was tried and
+ * rejected: the Lock Checker requires every method that calls {@code unlock()} to be declared
+ * {@code @MayReleaseLocks}, which the {@link Channel} methods (implicitly {@code @ReleasesNoLocks})
+ * forbid; and HotSpot's adaptive spinning suits a critical section of a few dozen instructions.
+ * The cost: on JDK 21 to 23 a virtual thread that contends for the monitor pins its carrier for
+ * the (short) wait; JDK 24+ (JEP 491) does not pin.
+ *
+ * <p><b>Allocation per operation.</b> A send accepted at once returns one shared completed stage
+ * ({@code SENT}: a future that refuses {@code obtrude*}, so no caller can change it for the
+ * others; {@code complete}, {@code completeExceptionally} and {@code cancel} of a completed future
+ * are already no-ops). A receive that finds a message allocates the completed future that carries
+ * it. A send or receive that must wait allocates its waiter, which is the returned future. An
+ * unbounded channel (capacity {@link Integer#MAX_VALUE}) or a large bounded one starts with a ring
+ * of 16 and doubles it when full; a bounded channel of capacity up to
+ * 1024 allocates its whole ring at construction. The ring never shrinks.
+ *
+ * @param <T> the message type; null messages are refused
+ */
+public final class ArrayChannel<T> implements Channel<T> {
+
+  /** Bounded channels up to this capacity allocate their whole ring at construction. */
+  static final int PREALLOCATE_LIMIT = 1024;
+
+  /** The first ring length of an unbounded or large bounded channel. */
+  static final int GROWABLE_INITIAL_LENGTH = 16;
+
+  /** The largest array length the JVM reliably allocates. */
+  private static final int MAX_RING_LENGTH = Integer.MAX_VALUE - 8;
+
+  /** The stage returned by every send that completes at once. */
+  static final CompletableFuture<Void> SENT = new CompletedSend();
+
+  private final int capacity;
+
+  /** Guards every field below except {@code closed}'s unlocked reads in {@link #isClosed()}. */
+  private final Object lock = new Object();
+
+  /** The ring; its slots outside [head, head + count) are null. Guarded by lock. */
+  private @Nullable Object[] ring;
+
+  /** Index of the oldest message. Guarded by lock. */
+  private int head;
+
+  /** Number of messages in the ring. Guarded by lock. */
+  private int count;
+
+  /** Waiting receivers, oldest first. Guarded by lock. */
+  private final WaitQueue<ReceiveWaiter> receivers = new WaitQueue<>();
+
+  /** Waiting senders, oldest first. Guarded by lock. */
+  private final WaitQueue<SendWaiter> senders = new WaitQueue<>();
+
+  /** Written only under lock (once, false to true); volatile for {@link #isClosed()}. */
+  private volatile boolean closed;
+
+  /**
+   * Creates a channel.
+   *
+   * @param capacity the buffer size, at least 1; {@link Integer#MAX_VALUE} means unbounded
+   * @throws IllegalArgumentException if {@code capacity < 1}
+   */
+  public ArrayChannel(int capacity) {
+    if (capacity < 1) {
+      throw new IllegalArgumentException("channel capacity must be at least 1, was " + capacity);
+    }
+    this.capacity = capacity;
+    this.ring = new Object[capacity <= PREALLOCATE_LIMIT ? capacity : GROWABLE_INITIAL_LENGTH];
+  }
+
+  @Override
+  public CompletionStage<Void> send(T message) {
+    if (message == null) {
+      throw new NullPointerException("channel message must not be null");
+    }
+    for (; ; ) {
+      @Nullable ReceiveWaiter receiver;
+      synchronized (lock) {
+        if (closed) {
+          receiver = null;
+        } else {
+          receiver = receivers.poll();
+          if (receiver == null) {
+            if (count < capacity) {
+              append(message);
+              return SENT;
+            }
+            SendWaiter waiter = new SendWaiter(message);
+            senders.add(waiter);
+            return waiter;
+          }
+        }
+      }
+      if (receiver == null) {
+        return CompletableFuture.failedFuture(closedForSend());
+      }
+      if (receiver.deliver(message)) {
+        return SENT;
+      }
+      // The receiver's future was completed behind the channel's back: offer the message again.
+    }
+  }
+
+  @Override
+  public boolean trySend(T message) {
+    if (message == null) {
+      throw new NullPointerException("channel message must not be null");
+    }
+    for (; ; ) {
+      @Nullable ReceiveWaiter receiver;
+      synchronized (lock) {
+        if (closed) {
+          receiver = null;
+        } else {
+          receiver = receivers.poll();
+          if (receiver == null) {
+            if (count < capacity) {
+              append(message);
+              return true;
+            }
+            return false;
+          }
+        }
+      }
+      if (receiver == null) {
+        throw closedForSend();
+      }
+      if (receiver.deliver(message)) {
+        return true;
+      }
+    }
+  }
+
+  @Override
+  public CompletionStage<T> receive() {
+    @Nullable T message;
+    @Nullable SendWaiter admitted;
+    synchronized (lock) {
+      if (count == 0) {
+        if (!closed) {
+          ReceiveWaiter waiter = new ReceiveWaiter();
+          receivers.add(waiter);
+          return waiter;
+        }
+        message = null;
+        admitted = null;
+      } else {
+        message = take();
+        admitted = admitWaitingSender();
+      }
+    }
+    if (message == null) {
+      return CompletableFuture.failedFuture(closedForReceive());
+    }
+    if (admitted != null) {
+      admitted.completeAdmitted();
+    }
+    return CompletableFuture.completedFuture(message);
+  }
+
+  @Override
+  public @Nullable T tryReceive() {
+    @Nullable T message;
+    @Nullable SendWaiter admitted;
+    synchronized (lock) {
+      if (count == 0) {
+        if (!closed) {
+          return null;
+        }
+        message = null;
+        admitted = null;
+      } else {
+        message = take();
+        admitted = admitWaitingSender();
+      }
+    }
+    if (message == null) {
+      throw closedForReceive();
+    }
+    if (admitted != null) {
+      admitted.completeAdmitted();
+    }
+    return message;
+  }
+
+  @Override
+  public boolean close() {
+    @Nullable ReceiveWaiter failing;
+    @Nullable SendWaiter accepted;
+    synchronized (lock) {
+      if (closed) {
+        return false;
+      }
+      closed = true;
+      failing = receivers.detachAll();
+      accepted = senders.detachAll();
+      for (SendWaiter s = accepted; s != null; s = WaitQueue.nextInChain(s)) {
+        append(s.takeMessage());
+      }
+    }
+    // Outside the lock, oldest first. The detached chains belong to this thread now.
+    for (ReceiveWaiter r = failing; r != null; ) {
+      @Nullable ReceiveWaiter n = WaitQueue.takeNext(r);
+      r.fail(closedForReceive());
+      r = n;
+    }
+    for (SendWaiter s = accepted; s != null; ) {
+      @Nullable SendWaiter n = WaitQueue.takeNext(s);
+      s.completeAdmitted();
+      s = n;
+    }
+    return true;
+  }
+
+  @Override
+  public boolean isClosed() {
+    return closed;
+  }
+
+  @Override
+  public int size() {
+    synchronized (lock) {
+      return count;
+    }
+  }
+
+  @Override
+  public int capacity() {
+    return capacity;
+  }
+
+  // ---------------------------------------------------------------- ring (lock held)
+
+  /** Appends at the tail, growing the ring if it is full. Lock held. */
+  private void append(Object message) {
+    @Nullable Object[] r = ring;
+    if (count == r.length) {
+      r = grow();
+    }
+    int tail = head + count;
+    if (tail >= r.length) {
+      tail -= r.length;
+    }
+    r[tail] = message;
+    count++;
+  }
+
+  /** Removes and returns the head. Lock held, {@code count > 0}. */
+  private T take() {
+    @Nullable Object[] r = ring;
+    int h = head;
+    @SuppressWarnings("unchecked") // only T values are appended
+    @Nullable T message = (@Nullable T) r[h];
+    if (message == null) {
+      throw new IllegalStateException("ring slot inside [head, head + count) was empty");
+    }
+    r[h] = null;
+    head = (h + 1 == r.length) ? 0 : h + 1;
+    count--;
+    return message;
+  }
+
+  /**
+   * After a take made room: claims the oldest waiting sender and appends its message, keeping
+   * invariant 2 and FIFO order. Lock held.
+   *
+   * @return the sender to complete after the lock is released, or null
+   */
+  private @Nullable SendWaiter admitWaitingSender() {
+    SendWaiter s = senders.poll();
+    if (s != null) {
+      append(s.takeMessage());
+    }
+    return s;
+  }
+
+  /** Doubles the ring (up to capacity while open; beyond it only at close). Lock held. */
+  private @Nullable Object[] grow() {
+    @Nullable Object[] old = ring;
+    int oldLength = old.length;
+    if (oldLength >= MAX_RING_LENGTH) {
+      throw new OutOfMemoryError("channel ring cannot grow beyond " + oldLength + " messages");
+    }
+    long doubled = 2L * oldLength;
+    long limit = count < capacity ? capacity : MAX_RING_LENGTH;
+    int newLength = (int) Math.min(Math.min(doubled, limit), MAX_RING_LENGTH);
+    @Nullable Object[] grown = new Object[newLength];
+    int firstPart = Math.min(count, oldLength - head);
+    System.arraycopy(old, head, grown, 0, firstPart);
+    System.arraycopy(old, 0, grown, firstPart, count - firstPart);
+    ring = grown;
+    head = 0;
+    return grown;
+  }
+
+  private static ChannelClosedException closedForSend() {
+    return new ChannelClosedException("send on a closed channel");
+  }
+
+  private static ChannelClosedException closedForReceive() {
+    return new ChannelClosedException("receive on a closed and drained channel");
+  }
+
+  // ---------------------------------------------------------------- waiters
+
+  /** A receive waiting for a message: completed by the sender that hands one over. */
+  private final class ReceiveWaiter extends Waiter<T> {
+    @Override
+    boolean withdraw() {
+      synchronized (lock) {
+        return receivers.remove(this);
+      }
+    }
+  }
+
+  /** A send waiting for room: holds its message until a receiver or close admits it. */
+  private final class SendWaiter extends Waiter<Void> {
+    /** Set at creation, cleared when admitted or withdrawn. Guarded by lock. */
+    private @Nullable T message;
+
+    SendWaiter(@NonNull T message) {
+      this.message = message;
+    }
+
+    /** Claims the message for the ring. Lock held, waiter just claimed. */
+    @NonNull T takeMessage() {
+      @Nullable T m = message;
+      if (m == null) {
+        throw new IllegalStateException("a send waiter's message is taken once");
+      }
+      message = null;
+      return m;
+    }
+
+    /** Completes an admitted send; its message is in the ring already. Never under the lock. */
+    @SuppressWarnings("nullness") // a CompletionStage<Void> completes with null, its only value
+    void completeAdmitted() {
+      deliver(null);
+    }
+
+    @Override
+    boolean withdraw() {
+      synchronized (lock) {
+        if (senders.remove(this)) {
+          message = null;
+          return true;
+        }
+        return false;
+      }
+    }
+  }
+
+  /**
+   * The shared stage of sends accepted at once. Completed at construction; {@code obtrude*}, the
+   * only way to change a completed future, is refused so that no caller can alter it for others.
+   */
+  private static final class CompletedSend extends CompletableFuture<Void> {
+    @SuppressWarnings("nullness") // a CompletionStage<Void> completes with null, its only value
+    CompletedSend() {
+      super.complete(null);
+    }
+
+    @Override
+    public void obtrudeValue(Void value) {
+      throw new UnsupportedOperationException("the shared stage of a completed send is immutable");
+    }
+
+    @Override
+    public void obtrudeException(Throwable ex) {
+      throw new UnsupportedOperationException("the shared stage of a completed send is immutable");
+    }
+  }
+}

@@ -1,0 +1,304 @@
+package io.smolscale.impl.queue;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import org.checkerframework.checker.nullness.qual.Nullable;
+
+/**
+ * A worker's local run queue: a bounded ring buffer with a single producer (the owning worker)
+ * and a consumer side serialised by a tiny lock, so that the owner can pop one task while the
+ * balancer or the preemptor can take a batch.
+ *
+ * <h2>Implementation overview</h2>
+ *
+ * <p>This is the local queue of the original smolscale (a single-producer ring of 512 slots with
+ * a spinlock on the consumer side), in the style of Lamport's single-producer/single-consumer
+ * ring ("Proving the correctness of multiprocess programs", 1977) with the consumer made mutually
+ * exclusive by a test-and-set lock. Indices only grow ({@code long}, never wrap in practice); a
+ * slot is {@code buffer[index & mask]}.
+ *
+ * <ul>
+ *   <li>{@code tail} is written only by the producer, with release ({@code soTail}); consumers
+ *       read it with acquire ({@code lvTail}). Edge: the producer's plain store of the element
+ *       happens-before its release store of {@code tail}, which happens-before a consumer's
+ *       acquire load that sees it, so a consumer never reads a slot before the element (and
+ *       every field the spawning code wrote into the task object) is visible: safe publication.
+ *   <li>{@code head} is written only while holding {@code consumerLock}, with release ({@code
+ *       soHead}), after the consumer nulled the slots it took; the producer reads it with acquire
+ *       ({@code lvHead}) to compute the free space. Edge: a consumer's null store to a slot
+ *       happens-before the producer's later store of a new element into that slot.
+ *   <li>{@code consumerLock} is taken with a CAS (acquire and release semantics, as a volatile
+ *       read-modify-write) and released with a release store. The owner spins for it ({@link
+ *       #poll()}): the other holders keep it for a bounded copy of at most half the buffer. The
+ *       balancer and preemptor only {@code tryLock} and never wait.
+ * </ul>
+ *
+ * <p>Progress: {@link #offer} is wait-free. {@link #poll()} is blocking only in the sense of a
+ * spinlock held for a bounded number of steps by another thread. {@link #drainHalfTo} and {@link
+ * #drainAllTo} are wait-free (they give up if the lock is busy).
+ *
+ * <p>Who may call what: {@link #offer}, {@link #poll()} and {@link #offerOrOverflow} only from
+ * the owning worker thread; {@link #drainHalfTo}, {@link #drainAllTo} and {@link #size()} from
+ * any thread.
+ *
+ * <p>Padding: {@code tail} (the producer's line) and {@code head}/lock (the consumers' line)
+ * are separated by padding superclasses, as JCTools does, so that a producer and a balancer do
+ * not share a cache line.
+ */
+public final class LocalQueue extends LocalQueueHead {
+  /** The default capacity: smaller than smolscale's 512, larger than Kotlin's 128. */
+  public static final int DEFAULT_CAPACITY = 256;
+
+  private static final VarHandle HEAD;
+  private static final VarHandle TAIL;
+  private static final VarHandle LOCK;
+
+  static {
+    try {
+      MethodHandles.Lookup lookup = MethodHandles.lookup();
+      HEAD = lookup.findVarHandle(LocalQueueHead.class, "head", long.class);
+      LOCK = lookup.findVarHandle(LocalQueueHead.class, "consumerLock", int.class);
+      TAIL = lookup.findVarHandle(LocalQueueTail.class, "tail", long.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  private final @Nullable Runnable[] buffer;
+  private final int mask;
+
+  /**
+   * Creates a queue.
+   *
+   * @param capacity a power of two, at least 2
+   * @throws IllegalArgumentException if {@code capacity} is not a power of two of at least 2
+   */
+  public LocalQueue(int capacity) {
+    if (capacity < 2 || Integer.bitCount(capacity) != 1) {
+      throw new IllegalArgumentException(
+          "local queue capacity must be a power of two >= 2, was " + capacity);
+    }
+    this.buffer = new Runnable[capacity];
+    this.mask = capacity - 1;
+  }
+
+  /**
+   * The queue's capacity.
+   *
+   * @return the number of slots
+   */
+  public int capacity() {
+    return mask + 1;
+  }
+
+  // ---- named accessors: lv = load volatile/acquire, lp = load plain, so = store ordered/release
+
+  private long lvHead() {
+    return (long) HEAD.getAcquire(this);
+  }
+
+  private void soHead(long value) {
+    HEAD.setRelease(this, value);
+  }
+
+  private long lvTail() {
+    return (long) TAIL.getAcquire(this);
+  }
+
+  private long lpTail() {
+    return (long) TAIL.get(this);
+  }
+
+  private void soTail(long value) {
+    TAIL.setRelease(this, value);
+  }
+
+  private boolean tryLock() {
+    return LOCK.compareAndSet(this, 0, 1);
+  }
+
+  private void lock() {
+    while (!LOCK.compareAndSet(this, 0, 1)) {
+      Thread.onSpinWait();
+    }
+  }
+
+  private void unlock() {
+    LOCK.setRelease(this, 0);
+  }
+
+  /**
+   * Appends a task. Owner only.
+   *
+   * @param task the task
+   * @return false if the queue is full (nothing was changed)
+   */
+  public boolean offer(Runnable task) {
+    long t = lpTail();
+    if (t - lvHead() > mask) {
+      return false;
+    }
+    buffer[(int) t & mask] = task; // plain: published by the release store of tail
+    soTail(t + 1);
+    return true;
+  }
+
+  /**
+   * Appends a task; if the queue is full, moves the older half of it and then the task to the
+   * global queue instead (the original's overflow rule). Owner only.
+   *
+   * @param task the task
+   * @param overflow where the overflow goes
+   * @return true if the task stayed local, false if an overflow batch went to {@code overflow}
+   */
+  public boolean offerOrOverflow(Runnable task, GlobalQueue overflow) {
+    if (offer(task)) {
+      return true;
+    }
+    lock();
+    @Nullable Runnable[] batch;
+    int n;
+    try {
+      long h = (long) HEAD.get(this);
+      long t = lvTail();
+      n = (int) ((t - h + 1) >>> 1);
+      batch = take(h, n);
+    } finally {
+      unlock();
+    }
+    overflow.offerBatch(batch, n, task);
+    return false;
+  }
+
+  /**
+   * Removes the oldest task. Owner only (the lock makes it safe against the balancer's batch
+   * takes).
+   *
+   * @return the task, or null if the queue is empty
+   */
+  public @Nullable Runnable poll() {
+    // Cheap emptiness check without the lock: head is only ever behind or equal to tail.
+    long t = lvTail();
+    if ((long) HEAD.getOpaque(this) == t) {
+      return null;
+    }
+    lock();
+    try {
+      long h = (long) HEAD.get(this); // plain: only lock holders write head
+      if (h == t) {
+        return null;
+      }
+      int i = (int) h & mask;
+      Runnable task = buffer[i];
+      buffer[i] = null;
+      soHead(h + 1);
+      return task;
+    } finally {
+      unlock();
+    }
+  }
+
+  /**
+   * Moves half of the tasks (rounded up) to the global queue, if the consumer lock is free. Any
+   * thread; used by the balancer for an overloaded or stalled worker and by the owner to share
+   * its backlog.
+   *
+   * @param target the global queue
+   * @return the number of tasks moved; 0 if the queue was empty or the lock busy
+   */
+  public int drainHalfTo(GlobalQueue target) {
+    return drainTo(target, false);
+  }
+
+  /**
+   * Moves every task to the global queue, if the consumer lock is free. Any thread; used by the
+   * preemptor for a blocked worker and by a retiring worker.
+   *
+   * @param target the global queue
+   * @return the number of tasks moved; 0 if the queue was empty or the lock busy
+   */
+  public int drainAllTo(GlobalQueue target) {
+    return drainTo(target, true);
+  }
+
+  private int drainTo(GlobalQueue target, boolean all) {
+    if (lvTail() == (long) HEAD.getOpaque(this) || !tryLock()) {
+      return 0;
+    }
+    @Nullable Runnable[] batch;
+    int n;
+    try {
+      long h = (long) HEAD.get(this);
+      long t = lvTail();
+      long available = t - h;
+      n = (int) (all ? available : (available + 1) >>> 1);
+      if (n == 0) {
+        return 0;
+      }
+      batch = take(h, n);
+    } finally {
+      unlock();
+    }
+    // Outside the lock, so the owner's poll is never held up by the global queue's lock.
+    target.offerBatch(batch, n, null);
+    return n;
+  }
+
+  /** Copies n tasks from head h out and advances head. Caller holds the consumer lock. */
+  private @Nullable Runnable[] take(long h, int n) {
+    @Nullable Runnable[] batch = new Runnable[n];
+    for (int k = 0; k < n; k++) {
+      int i = (int) (h + k) & mask;
+      batch[k] = buffer[i];
+      buffer[i] = null;
+    }
+    soHead(h + n);
+    return batch;
+  }
+
+  /**
+   * The number of queued tasks: exact for the owner, a snapshot for others.
+   *
+   * @return the size
+   */
+  public int size() {
+    long h = lvHead();
+    long t = lvTail();
+    long s = t - h;
+    return s <= 0 ? 0 : (int) s;
+  }
+
+  /**
+   * Tells whether the queue looks empty (a snapshot for non-owners).
+   *
+   * @return true if empty
+   */
+  public boolean isEmpty() {
+    return lvTail() == lvHead();
+  }
+}
+
+/** Cache-line padding before the producer's field. */
+@SuppressWarnings("unused")
+abstract class LocalQueuePad0 {
+  long p00, p01, p02, p03, p04, p05, p06, p07;
+  long p10, p11, p12, p13, p14, p15, p16, p17;
+}
+
+/** The producer's index; written only by the owner. */
+abstract class LocalQueueTail extends LocalQueuePad0 {
+  volatile long tail;
+}
+
+/** Padding between the producer's line and the consumers' line. */
+@SuppressWarnings("unused")
+abstract class LocalQueuePad1 extends LocalQueueTail {
+  long p00, p01, p02, p03, p04, p05, p06, p07;
+  long p10, p11, p12, p13, p14, p15, p16, p17;
+}
+
+/** The consumers' index and lock. */
+abstract class LocalQueueHead extends LocalQueuePad1 {
+  volatile long head;
+  volatile int consumerLock;
+}

@@ -1,0 +1,350 @@
+package io.smolscale.impl.task;
+
+import io.smolscale.Task;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.Objects;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Future;
+import java.util.concurrent.RunnableFuture;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.checkerframework.checker.nullness.qual.Nullable;
+
+/**
+ * A task: the body, its run state, and its result (this object is the {@link
+ * java.util.concurrent.CompletableFuture} that holds it). It is also the {@link Runnable} that
+ * the scheduler queues, so a spawn allocates this object and nothing else.
+ *
+ * <h2>Implementation overview</h2>
+ *
+ * <p>Two state machines. The result is {@code CompletableFuture}'s: completed once, by the body
+ * or by {@link #cancel}; whichever CAS wins is the outcome everybody sees. The run state, {@code
+ * runState}, decides whether the body runs and keeps a cancelling interrupt from leaking into the
+ * worker's next task (the problem {@code FutureTask} solves with its INTERRUPTING state):
+ *
+ * <pre>
+ *   NEW ──run()──► RUNNING ──body returned──► FINISHED
+ *    │                └──cancel(true)──► INTERRUPTING ──interrupt sent──► INTERRUPTED
+ *    └──cancel()──► FINISHED (the body never runs)
+ * </pre>
+ *
+ * <p>When {@code run()} ends and finds INTERRUPTING or INTERRUPTED, it waits for INTERRUPTED (the
+ * canceller is between two instructions) and clears the thread's interrupt status, so the
+ * interrupt is consumed by the task it was meant for.
+ *
+ * <p>Detached failures: {@code detached} and the result are both volatile, and each side writes
+ * its own then reads the other's (completion: result and {@code thrown}, then {@code detached}; {@link #detach}:
+ * {@code detached}, then {@code thrown}). So at least one side sees both, and {@code reported}'s CAS makes
+ * the report happen exactly once.
+ *
+ * <p>Happens-before: spawning publishes the task through the queues (their release/acquire
+ * edges), so the spawner's writes happen-before the body; the body's writes happen-before the
+ * result's volatile CAS, which happens-before whoever reads the result.
+ *
+ * <p>Stopped, not just done: a task cancelled while it runs is done at once, but its body is
+ * still unwinding on its worker. A nursery must not let {@code close()} return before that, so
+ * {@link #whenStopped} counts two events, the result's completion and the end of the body
+ * ({@code run()} left its {@code finally}, or the body will never run: cancelled while NEW), and
+ * runs its hook on whichever thread brings the second one.
+ *
+ * @param <T> the result type
+ */
+public final class TaskImpl<T> extends StageFuture<T> implements Task<T>, RunnableFuture<T> {
+  private static final int NEW = 0;
+  private static final int RUNNING = 1;
+  private static final int FINISHED = 2;
+  private static final int INTERRUPTING = 3;
+  private static final int INTERRUPTED = 4;
+
+  private static final int KIND_CALLABLE = 0;
+  private static final int KIND_RUNNABLE = 1;
+  private static final int KIND_ASYNC = 2;
+
+  private static final VarHandle RUN_STATE;
+  private static final VarHandle DETACHED;
+  private static final VarHandle REPORTED;
+  private static final VarHandle STOP_EVENTS;
+
+  static {
+    try {
+      MethodHandles.Lookup l = MethodHandles.lookup();
+      RUN_STATE = l.findVarHandle(TaskImpl.class, "runState", int.class);
+      DETACHED = l.findVarHandle(TaskImpl.class, "detached", boolean.class);
+      REPORTED = l.findVarHandle(TaskImpl.class, "reported", boolean.class);
+      STOP_EVENTS = l.findVarHandle(TaskImpl.class, "stopEvents", int.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  private final Consumer<Throwable> uncaught;
+  private final int kind;
+
+  /** The body; cleared when it has run, so a finished task does not retain it. */
+  private @Nullable Object body;
+
+  private final @Nullable T fixedResult;
+  private volatile int runState;
+
+  /** The thread running the body; written before the CAS to RUNNING, which publishes it. */
+  private @Nullable Thread runner;
+
+  /**
+   * The body's own exception, unwrapped; written only by the thread whose exceptional completion
+   * won, then read by {@link #detach} (volatile: one half of the Dekker pair described above).
+   */
+  private volatile @Nullable Throwable thrown;
+
+  /** The stage an async body returned, cancelled with the task. */
+  private volatile @Nullable CompletionStage<?> asyncStage;
+
+  private volatile boolean detached;
+  private volatile boolean reported;
+
+  /** Runs once the task is done and its body has stopped; set before the task is queued. */
+  private volatile @Nullable Runnable stoppedHook;
+
+  /** How many of the two stop events (completion, body ended) have happened. */
+  private volatile int stopEvents;
+
+  private <S extends Executor & Compensator> TaskImpl(
+      S scheduler, Consumer<Throwable> uncaught, Object body, int kind, @Nullable T fixedResult) {
+    super(scheduler);
+    this.uncaught = uncaught;
+    // Checked here too, not only in spawn: AbstractExecutorService.invokeAll/invokeAny reach us
+    // through newTaskFor, and a task with no body would never complete (run() skips it).
+    this.body = Objects.requireNonNull(body, "body");
+    this.kind = kind;
+    this.fixedResult = fixedResult;
+  }
+
+  /**
+   * A task that runs a {@link Callable}.
+   *
+   * @param scheduler runs it and its async continuations
+   * @param uncaught receives the failure of a detached task
+   * @param body the body
+   * @param <T> the result type
+   * @param <S> the scheduler type
+   * @return the task, not yet queued
+   */
+  public static <T, S extends Executor & Compensator> TaskImpl<T> ofCallable(
+      S scheduler, Consumer<Throwable> uncaught, Callable<T> body) {
+    return new TaskImpl<>(scheduler, uncaught, body, KIND_CALLABLE, null);
+  }
+
+  /**
+   * A task that runs a {@link Runnable} and completes with a fixed result.
+   *
+   * @param scheduler runs it and its async continuations
+   * @param uncaught receives the failure of a detached task
+   * @param body the body
+   * @param result the result
+   * @param <T> the result type
+   * @param <S> the scheduler type
+   * @return the task, not yet queued
+   */
+  public static <T, S extends Executor & Compensator> TaskImpl<T> ofRunnable(
+      S scheduler, Consumer<Throwable> uncaught, Runnable body, @Nullable T result) {
+    return new TaskImpl<>(scheduler, uncaught, body, KIND_RUNNABLE, result);
+  }
+
+  /**
+   * A task whose body supplies a stage; the task completes when the stage does.
+   *
+   * @param scheduler runs it and its async continuations
+   * @param uncaught receives the failure of a detached task
+   * @param body the supplier
+   * @param <T> the result type
+   * @param <S> the scheduler type
+   * @return the task, not yet queued
+   */
+  public static <T, S extends Executor & Compensator> TaskImpl<T> ofAsync(
+      S scheduler, Consumer<Throwable> uncaught, Supplier<? extends CompletionStage<T>> body) {
+    return new TaskImpl<>(scheduler, uncaught, body, KIND_ASYNC, null);
+  }
+
+  @Override
+  @SuppressWarnings("unchecked") // body's type is fixed by the factory that set kind
+  public void run() {
+    Object b = body;
+    if (b == null || runState != NEW) {
+      return;
+    }
+    runner = Thread.currentThread();
+    if (!RUN_STATE.compareAndSet(this, NEW, RUNNING)) {
+      runner = null;
+      return; // cancelled before it started: the body never runs (cancel signalled the stop)
+    }
+    body = null;
+    try {
+      switch (kind) {
+        case KIND_CALLABLE:
+          complete(((Callable<T>) b).call());
+          break;
+        case KIND_RUNNABLE:
+          ((Runnable) b).run();
+          completeValue(fixedResult);
+          break;
+        default:
+          CompletionStage<T> stage = ((Supplier<? extends CompletionStage<T>>) b).get();
+          if (stage == null) {
+            throw new NullPointerException("spawnAsync supplier returned null");
+          }
+          asyncStage = stage;
+          stage.whenComplete(this::completeFromStage);
+          if (isCancelled() && stage instanceof Future) {
+            ((Future<?>) stage).cancel(false);
+          }
+          break;
+      }
+    } catch (Throwable e) {
+      fail(e);
+    } finally {
+      runner = null;
+      if (!RUN_STATE.compareAndSet(this, RUNNING, FINISHED)) {
+        // A canceller is interrupting (or has interrupted) this very run: wait for it, and
+        // consume the interrupt here so that it does not hit the worker's next task.
+        while (runState == INTERRUPTING) {
+          Thread.onSpinWait();
+        }
+        Thread.interrupted();
+      }
+      stopEvent();
+    }
+  }
+
+  /**
+   * Runs {@code hook} once the task is done and its body is no longer running (see the class
+   * comment). Call at most once, before the task is queued.
+   *
+   * @param hook what to run; it must not throw
+   */
+  void whenStopped(Runnable hook) {
+    stoppedHook = hook;
+    whenComplete((v, e) -> stopEvent());
+  }
+
+  private void stopEvent() {
+    Runnable hook = stoppedHook;
+    if (hook != null && (int) STOP_EVENTS.getAndAdd(this, 1) == 1) {
+      hook.run();
+    }
+  }
+
+  private void completeFromStage(@Nullable T value, @Nullable Throwable error) {
+    if (error == null) {
+      completeValue(value);
+    } else {
+      Throwable cause = error;
+      if (cause instanceof CompletionException && cause.getCause() != null) {
+        cause = cause.getCause();
+      }
+      fail(cause);
+    }
+  }
+
+  // CompletableFuture admits null results (a Runnable's task completes with null); the
+  // Checker Framework's stub for complete(T) does not say so for a type variable.
+  @SuppressWarnings("nullness")
+  private void completeValue(@Nullable T value) {
+    complete(value);
+  }
+
+  private void fail(Throwable e) {
+    if (completeExceptionally(e)) {
+      thrown = e;
+      if (detached) {
+        reportOnce();
+      }
+    }
+  }
+
+  private void reportOnce() {
+    Throwable t = thrown;
+    if (t != null && REPORTED.compareAndSet(this, false, true)) {
+      uncaught.accept(t);
+    }
+  }
+
+  @Override
+  public boolean cancel(boolean mayInterruptIfRunning) {
+    // Not super.cancel(): it returns true whenever the task is cancelled, also when another call
+    // did it, and the contract is "true if this call moved the task". CompletableFuture's cancel
+    // is exactly this completion (isCancelled() tests for a CancellationException result), and
+    // completeExceptionally tells whether this call's CAS won.
+    if (isDone() || !completeExceptionally(new CancellationException())) {
+      return false;
+    }
+    if (RUN_STATE.compareAndSet(this, NEW, FINISHED)) {
+      body = null;
+      stopEvent(); // the body will never run
+      return true;
+    }
+    if (mayInterruptIfRunning && RUN_STATE.compareAndSet(this, RUNNING, INTERRUPTING)) {
+      try {
+        Thread t = runner;
+        if (t != null) {
+          t.interrupt();
+        }
+      } finally {
+        RUN_STATE.setVolatile(this, INTERRUPTED);
+      }
+    }
+    CompletionStage<?> s = asyncStage;
+    if (s instanceof Future) {
+      ((Future<?>) s).cancel(mayInterruptIfRunning);
+    }
+    return true;
+  }
+
+  @Override
+  public Task<T> detach() {
+    if (DETACHED.compareAndSet(this, false, true) && isCompletedExceptionally()) {
+      reportOnce();
+    }
+    return this;
+  }
+
+  @Override
+  public boolean isDetached() {
+    return detached;
+  }
+
+  @Override
+  public State state() {
+    if (isDone()) {
+      if (isCancelled()) {
+        return State.CANCELLED;
+      }
+      return isCompletedExceptionally() ? State.FAILED : State.SUCCEEDED;
+    }
+    return runState == NEW ? State.PENDING : State.RUNNING;
+  }
+
+  @Override
+  public @Nullable Throwable failure() {
+    if (!isCompletedExceptionally()) {
+      return null;
+    }
+    Throwable t = thrown;
+    if (t != null) {
+      return t;
+    }
+    try {
+      join();
+      return null;
+    } catch (CancellationException e) {
+      return e;
+    } catch (CompletionException e) {
+      Throwable c = e.getCause();
+      return c != null ? c : e;
+    }
+  }
+
+}
