@@ -65,8 +65,9 @@ public interface Channel<T> {
    * Sends a message, waiting (asynchronously) for room.
    *
    * @param message the message
-   * @return a stage that completes when the message was accepted, or exceptionally with {@link
-   *     ChannelClosedException} if the channel is or becomes closed first
+   * @return a stage that completes when the message was accepted (into the buffer, by a receiver,
+   *     or by {@link #close()} for a send still waiting at that time), or exceptionally with {@link
+   *     ChannelClosedException} if the channel was closed before the send
    * @throws NullPointerException if {@code message} is null
    */
   CompletionStage<Void> send(T message);
