@@ -45,6 +45,7 @@ public interface Nursery extends AutoCloseable {
    * @return the child's handle
    * @throws NullPointerException if {@code body} is null
    * @throws IllegalStateException if the nursery no longer accepts children
+   * @throws java.util.concurrent.RejectedExecutionException if the scheduler is shut down
    */
   <T> Task<T> spawn(Callable<T> body);
 
@@ -57,6 +58,7 @@ public interface Nursery extends AutoCloseable {
    * @return the child's handle
    * @throws NullPointerException if an argument is null
    * @throws IllegalStateException if the nursery no longer accepts children
+   * @throws java.util.concurrent.RejectedExecutionException if the scheduler is shut down
    */
   <T> Task<T> spawn(Callable<T> body, ErrorPolicy policy);
 
@@ -67,6 +69,7 @@ public interface Nursery extends AutoCloseable {
    * @return the child's handle
    * @throws NullPointerException if {@code body} is null
    * @throws IllegalStateException if the nursery no longer accepts children
+   * @throws java.util.concurrent.RejectedExecutionException if the scheduler is shut down
    */
   Task<Void> spawn(Runnable body);
 
@@ -80,6 +83,7 @@ public interface Nursery extends AutoCloseable {
    * @return the child's handle
    * @throws NullPointerException if an argument is null
    * @throws IllegalStateException if the nursery no longer accepts children
+   * @throws java.util.concurrent.RejectedExecutionException if the scheduler is shut down
    */
   <T> Task<T> spawnAsync(Supplier<? extends CompletionStage<T>> body, ErrorPolicy policy);
 
@@ -91,6 +95,7 @@ public interface Nursery extends AutoCloseable {
    * @return the child's handle
    * @throws NullPointerException if {@code body} is null
    * @throws IllegalStateException if the nursery no longer accepts children
+   * @throws java.util.concurrent.RejectedExecutionException if the scheduler is shut down
    */
   <T> Task<T> spawnAsync(Supplier<? extends CompletionStage<T>> body);
 

@@ -18,8 +18,10 @@ import org.checkerframework.checker.nullness.qual.Nullable;
 /**
  * A work-balancing, auto-scaling, preemptive scheduler.
  *
- * <p>The global one ({@link Smolscale#global()}) needs no set-up and ignores shutdown; private
- * ones come from {@link #builder()} and must be shut down.
+ * <p>The global one ({@link Smolscale#global()}) needs no set-up and ignores shutdown ({@code
+ * shutdown} and {@code close} do nothing, {@code shutdownNow} returns an empty list, {@code
+ * awaitTermination} returns false at once); private ones come from {@link #builder()} and should
+ * be shut down or closed.
  *
  * <p>Where a task goes: spawned or woken on a worker thread of this scheduler, it goes to that
  * worker's local queue; from any other thread, to the global queue, and at most one parked worker
@@ -100,6 +102,7 @@ public interface Scheduler extends ExecutorService, AutoCloseable {
    * this worker (or globally), so continuations chained on it run after that work.
    *
    * @return a stage completed once the scheduler has run the yield
+   * @throws RejectedExecutionException if the scheduler is shut down
    */
   CompletionStage<Void> yieldNow();
 
@@ -176,8 +179,10 @@ public interface Scheduler extends ExecutorService, AutoCloseable {
   void close(@GuardSatisfied Scheduler this);
 
   /**
-   * Builds private schedulers. Every setter validates its argument and throws {@link
-   * IllegalArgumentException} naming it; {@link #build()} checks the combination.
+   * Builds private schedulers. Every setter validates its argument: a null argument throws {@link
+   * NullPointerException} and a value out of range {@link IllegalArgumentException}, each naming
+   * the parameter; {@link #build()} checks the combination. Durations longer than about 292 years
+   * are taken as "forever".
    */
   final class Builder {
     /** Default keep-alive of an idle worker. */
@@ -246,7 +251,11 @@ public interface Scheduler extends ExecutorService, AutoCloseable {
     }
 
     /**
-     * Turns preemption (replacement of blocked workers) on or off. Default on.
+     * Turns the monitor's preemption on or off. Default on. With it off, the monitor never marks a
+     * worker blocked (work queued behind a long task is still balanced to other workers), but
+     * explicit waits on a worker ({@link Task#join()}, {@code get}, {@link #blockOn}, {@link
+     * Nursery#close()}) still compensate, because without that a task waiting for a task queued
+     * behind it could deadlock a small pool.
      *
      * @param enabled whether to preempt
      * @return this builder
@@ -340,35 +349,41 @@ public interface Scheduler extends ExecutorService, AutoCloseable {
     public Builder fromProperties(Properties properties) {
       Objects.requireNonNull(properties, "properties");
       String v;
-      try {
-        if ((v = properties.getProperty("smolscale.parallelism")) != null) {
-          parallelism(intProperty("smolscale.parallelism", v));
-        }
-        if ((v = properties.getProperty("smolscale.maxThreads")) != null) {
-          maxThreads(intProperty("smolscale.maxThreads", v));
-        }
-        if ((v = properties.getProperty("smolscale.keepAliveMillis")) != null) {
-          keepAlive(Duration.ofMillis(intProperty("smolscale.keepAliveMillis", v)));
-        }
-        if ((v = properties.getProperty("smolscale.preemption")) != null) {
-          if (!v.equals("true") && !v.equals("false")) {
-            throw new IllegalArgumentException("must be true or false, was '" + v + "'");
+      if ((v = properties.getProperty("smolscale.parallelism")) != null) {
+        String p = v;
+        property("smolscale.parallelism", v, () -> parallelism(intProperty(p)));
+      }
+      if ((v = properties.getProperty("smolscale.maxThreads")) != null) {
+        String p = v;
+        property("smolscale.maxThreads", v, () -> maxThreads(intProperty(p)));
+      }
+      if ((v = properties.getProperty("smolscale.keepAliveMillis")) != null) {
+        String p = v;
+        property("smolscale.keepAliveMillis", v,
+            () -> keepAlive(Duration.ofMillis(intProperty(p))));
+      }
+      if ((v = properties.getProperty("smolscale.preemption")) != null) {
+        String p = v.trim();
+        property("smolscale.preemption", v, () -> {
+          if (!p.equals("true") && !p.equals("false")) {
+            throw new IllegalArgumentException("must be true or false");
           }
-          preemption(Boolean.parseBoolean(v));
-        }
-        if ((v = properties.getProperty("smolscale.preemptionThresholdMillis")) != null) {
-          preemptionThreshold(
-              Duration.ofMillis(intProperty("smolscale.preemptionThresholdMillis", v)));
-        }
-        if ((v = properties.getProperty("smolscale.balancerIntervalMicros")) != null) {
-          balancerInterval(
-              Duration.ofNanos(1000L * intProperty("smolscale.balancerIntervalMicros", v)));
-        }
-        if ((v = properties.getProperty("smolscale.threadNamePrefix")) != null) {
-          threadNamePrefix(v);
-        }
-      } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("bad smolscale system property: " + e.getMessage(), e);
+          preemption(Boolean.parseBoolean(p));
+        });
+      }
+      if ((v = properties.getProperty("smolscale.preemptionThresholdMillis")) != null) {
+        String p = v;
+        property("smolscale.preemptionThresholdMillis", v,
+            () -> preemptionThreshold(Duration.ofMillis(intProperty(p))));
+      }
+      if ((v = properties.getProperty("smolscale.balancerIntervalMicros")) != null) {
+        String p = v;
+        property("smolscale.balancerIntervalMicros", v,
+            () -> balancerInterval(Duration.ofNanos(1000L * intProperty(p))));
+      }
+      if ((v = properties.getProperty("smolscale.threadNamePrefix")) != null) {
+        String p = v;
+        property("smolscale.threadNamePrefix", v, () -> threadNamePrefix(p));
       }
       return this;
     }
@@ -383,11 +398,21 @@ public interface Scheduler extends ExecutorService, AutoCloseable {
       return fromProperties(System.getProperties());
     }
 
-    private static int intProperty(String name, String value) {
+    /** Applies one property, naming it and its value in any error. */
+    private static void property(String name, String value, Runnable apply) {
+      try {
+        apply.run();
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(
+            "bad system property " + name + "='" + value + "': " + e.getMessage(), e);
+      }
+    }
+
+    private static int intProperty(String value) {
       try {
         return Integer.parseInt(value.trim());
       } catch (NumberFormatException e) {
-        throw new IllegalArgumentException(name + " must be an integer, was '" + value + "'", e);
+        throw new IllegalArgumentException("must be an integer", e);
       }
     }
 

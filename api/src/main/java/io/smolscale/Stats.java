@@ -12,12 +12,15 @@ package io.smolscale;
  * @param queuedGlobal tasks waiting in the global queue
  * @param queuedLocal tasks waiting in the workers' local queues
  * @param spawned tasks accepted for execution
- * @param completed tasks whose body has returned or thrown
+ * @param completed queued runnables the workers have run (a task cancelled before it started
+ *     counts too: its runnable ran and did nothing)
  * @param localPushes tasks pushed to the local queue of the worker that spawned or woke them
- * @param globalPushes tasks pushed to the global queue from outside, by overflow or by sharing
+ * @param globalPushes tasks pushed to the global queue from outside threads or blocked workers,
+ *     plus one per local-queue overflow (batches moved by sharing are counted in {@code
+ *     sharedBatches}, by the balancer in {@code balancerMoves})
  * @param sharedBatches times a worker with a backlog shared half of it with idle workers
- * @param balancerMoves tasks moved from a worker's local queue to the global queue by the balancer
- *     or the preemptor
+ * @param balancerMoves tasks moved from a worker's local queue to the global queue by the balancer,
+ *     the preemptor, or a worker handing over its queue when it blocks
  * @param balancerTicks periods the balancer has run
  * @param preemptions workers marked blocked by the monitor
  * @param compensations workers that marked themselves blocked in {@code join}, {@code blockOn} or

@@ -4,8 +4,6 @@ import io.smolscale.Channel;
 import io.smolscale.OneShot;
 import io.smolscale.Scheduler;
 import io.smolscale.SchedulerConfig;
-import java.util.Iterator;
-import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 
 /**
@@ -51,36 +49,13 @@ public interface SmolscaleProvider {
   <T> OneShot<T> newOneShot();
 
   /**
-   * The provider in use, loaded once.
+   * The provider in use, loaded once. If loading fails, every call throws a fresh {@link
+   * IllegalStateException} with the same cause (never an {@link ExceptionInInitializerError}).
    *
    * @return the provider
    * @throws IllegalStateException if no implementation is on the class or module path
    */
   static SmolscaleProvider get() {
-    return Holder.PROVIDER;
-  }
-
-  /** Loads the provider once, on first use (the lazy-holder idiom). */
-  final class Holder {
-    static final SmolscaleProvider PROVIDER = load();
-
-    private Holder() {}
-
-    private static SmolscaleProvider load() {
-      try {
-        Iterator<SmolscaleProvider> it =
-            ServiceLoader.load(SmolscaleProvider.class, SmolscaleProvider.class.getClassLoader())
-                .iterator();
-        if (it.hasNext()) {
-          return it.next();
-        }
-      } catch (ServiceConfigurationError e) {
-        throw new IllegalStateException(
-            "the smolscale implementation failed to load: " + e.getMessage(), e);
-      }
-      throw new IllegalStateException(
-          "no smolscale implementation found on the class path or module path: add the artifact"
-              + " io.smolscale:smolscale-impl (runtime scope) next to io.smolscale:smolscale-api");
-    }
+    return ProviderLoader.get();
   }
 }

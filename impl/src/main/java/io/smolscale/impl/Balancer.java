@@ -18,10 +18,12 @@ import java.util.concurrent.locks.LockSupport;
  *   <li><b>Balance.</b> A stalled worker's local queue is halved into the global queue (a
  *       try-lock, never a wait) and a sleeper is woken. This bounds how long work can sit behind
  *       a long task to about one tick: smolscale's balancer did the same every 5-10 ms.
- *   <li><b>Preempt.</b> A stalled worker is marked <i>blocked</i> when it has been inside the same
- *       task for the preemption threshold (20 ms by default), or at once when its thread is seen
+ *   <li><b>Preempt.</b> A stalled worker is marked <i>blocked</i> at once when its thread is seen
  *       {@code WAITING}, {@code TIMED_WAITING} or {@code BLOCKED} (parked on a lock or a future,
- *       sleeping, waiting for a monitor). The JVM tells us what Rust's smolscale could not: a
+ *       sleeping, waiting for a monitor), or when it has been computing inside the same task for
+ *       the preemption threshold (20 ms by default) while work waits for a thread, as long as
+ *       fewer than {@code parallelism} replaced workers are still computing: so CPU-bound tasks
+ *       can never multiply the threads that compete for the cores beyond twice the parallelism. The JVM tells us what Rust's smolscale could not: a
  *       5 ms database call is seen after one or two ticks, not after a threshold of tens of
  *       milliseconds. A blocked worker stops counting towards parallelism, its whole local queue
  *       goes to the global queue, and a replacement is woken or started. Unlike smolscale, this
@@ -87,8 +89,8 @@ final class Balancer implements Runnable {
 
   Balancer(WorkBalancingScheduler pool) {
     this.pool = pool;
-    this.intervalNanos = pool.config().balancerInterval().toNanos(); // config is set first
-    this.thresholdNanos = pool.config().preemptionThreshold().toNanos();
+    this.intervalNanos = pool.config().balancerInterval().toNanos(); // config is set first; <= 1 s
+    this.thresholdNanos = Durations.saturatedNanos(pool.config().preemptionThreshold());
     this.preemption = pool.config().preemption();
     this.bucketCapacity = Math.max(4, pool.config().parallelism());
     this.tokens = bucketCapacity;
@@ -136,7 +138,13 @@ final class Balancer implements Runnable {
       }
       boolean awake = pool.awakeWorkers() > 0;
       if (awake) {
-        tick();
+        try {
+          tick();
+        } catch (RuntimeException | Error e) {
+          // The monitor must outlive a failure (a thread factory that throws, an OOM): report it
+          // and keep ticking, or preemption would silently stop for this scheduler.
+          pool.reportUncaught(e);
+        }
       }
       LockSupport.parkNanos(this, awake ? intervalNanos : intervalNanos * 8);
     }
@@ -150,7 +158,17 @@ final class Balancer implements Runnable {
     }
     long now = System.nanoTime();
     boolean wake = false;
-    for (Worker w : pool.workers()) {
+    Worker[] ws = pool.workers();
+    // Workers marked blocked whose thread is still computing: they compete for CPU with the
+    // counted workers, so at most `parallelism` of them are allowed (Tokio's objection (b)).
+    int computingBlocked = 0;
+    for (Worker w : ws) {
+      if (w.isBlocked() && !isWaiting(w)) {
+        computingBlocked++;
+      }
+    }
+    int parallelism = pool.config().parallelism();
+    for (Worker w : ws) {
       long s = w.seqOpaque();
       boolean inTask = (s & 1) == 1;
       boolean stalled = inTask && s == w.sampledSeq;
@@ -174,8 +192,21 @@ final class Balancer implements Runnable {
         pool.countBalancerMoves(moved);
         wake = true;
       }
-      if (preemption && (now - w.stallStartNanos >= thresholdNanos || isWaiting(w))) {
+      if (!preemption) {
+        continue;
+      }
+      if (isWaiting(w)) {
+        // Sleeping, parked or waiting for a monitor: it uses no CPU, replace it at once.
         if (pool.markBlocked(w, false)) {
+          wake = true;
+        }
+      } else if (now - w.stallStartNanos >= thresholdNanos
+          && computingBlocked < parallelism
+          && (!pool.global.isEmpty() || !w.local.isEmpty())) {
+        // A long computation: replace it only if work is waiting for a thread, and only while
+        // fewer than `parallelism` replaced workers are still computing.
+        if (pool.markBlocked(w, false)) {
+          computingBlocked++;
           wake = true;
         }
       }

@@ -156,7 +156,7 @@ public final class WorkBalancingScheduler extends AbstractExecutorService
     this.isGlobal = global;
     this.parallelism = config.parallelism();
     this.maxThreads = config.maxThreads();
-    this.keepAliveNanos = config.keepAlive().toNanos();
+    this.keepAliveNanos = Durations.saturatedNanos(config.keepAlive());
     this.global = new GlobalQueue();
     this.reporter = new UncaughtReporter(config.uncaughtExceptionHandler());
     this.balancer = new Balancer(this);
@@ -271,8 +271,10 @@ public final class WorkBalancingScheduler extends AbstractExecutorService
       threadsStarted.increment();
       balancer.ensureRunning();
       t.start();
-    } catch (Throwable e) {
-      // Undo, so that the counts stay true; the task stays queued for the other workers.
+    } catch (RuntimeException | Error e) {
+      // Undo, so that the counts stay true. The task that asked for a worker stays queued; the
+      // balancer retries the start at its next tick. The submitter is not failed (its task was
+      // accepted), and the failure is reported, never swallowed.
       unregister(w);
       COUNTED.getAndAdd(this, -1);
       THREADS.getAndAdd(this, -1);
@@ -280,7 +282,7 @@ public final class WorkBalancingScheduler extends AbstractExecutorService
         idle.decrementSearching();
         awake.decrementAndGet();
       }
-      throw e;
+      reportUncaught(new IllegalStateException("smolscale could not start a worker thread", e));
     }
   }
 

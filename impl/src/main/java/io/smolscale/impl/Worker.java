@@ -273,6 +273,10 @@ final class Worker extends IdleSet.Node implements Runnable {
     }
     long keepAlive = pool.keepAliveNanos();
     while (true) {
+      // An interrupt left on an idle worker (user code interrupting pool threads) would make
+      // LockSupport.park return at once and turn this loop into a spin: there is no task to
+      // deliver it to, so it is dropped.
+      Thread.interrupted();
       boolean permit = p.park(keepAlive);
       if (!isIdle()) {
         // Popped by a waker (counted as searching by it), or by shutdown.

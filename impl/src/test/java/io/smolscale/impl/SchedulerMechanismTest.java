@@ -365,4 +365,35 @@ class SchedulerMechanismTest {
       assertTrue(maxConcurrent.get() > 2, "at most " + maxConcurrent.get() + " sleepers at once");
     }
   }
+
+  /**
+   * Proves that CPU-bound tasks past the threshold do not multiply threads: with parallelism 2,
+   * at most 2 replaced workers may still be computing, so no more than 4 workers ever exist while
+   * 8 long computations run (Tokio's "more threads lower throughput" objection).
+   */
+  @Test
+  @Timeout(value = 60, unit = TimeUnit.SECONDS)
+  void cpuBoundTasksNeverMoreThanDoubleTheComputingThreads() throws Exception {
+    try (Scheduler s = builder("cpu-bound").preemptionThreshold(Duration.ofMillis(10))
+        .maxThreads(64).build()) {
+      AtomicInteger maxWorkers = new AtomicInteger();
+      List<Task<Long>> ts = new ArrayList<>();
+      for (int i = 0; i < 8; i++) {
+        ts.add(s.spawn(() -> {
+          long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(150);
+          long spins = 0;
+          while (System.nanoTime() < end) {
+            spins++;
+            maxWorkers.accumulateAndGet(s.stats().workers(), Math::max);
+          }
+          return spins;
+        }));
+      }
+      for (Task<Long> t : ts) {
+        assertTrue(t.get(30, TimeUnit.SECONDS) > 0);
+      }
+      assertTrue(maxWorkers.get() <= 4, "saw " + maxWorkers.get() + " workers for 8 CPU-bound tasks");
+      assertTrue(s.stats().preemptions() >= 1, () -> "never replaced a long task: " + s.stats());
+    }
+  }
 }

@@ -19,7 +19,7 @@ public final class SchedulerJmx implements SchedulerMXBean {
    * register (no management, a name taken) is not an error for the scheduler: it returns false.
    *
    * @param scheduler the scheduler
-   * @param name the name key
+   * @param name the name key: letters, digits, '-' and '_' only
    * @return true if registered
    */
   public static boolean register(Scheduler scheduler, String name) {
@@ -27,7 +27,7 @@ public final class SchedulerJmx implements SchedulerMXBean {
       ManagementFactory.getPlatformMBeanServer()
           .registerMBean(
               new SchedulerJmx(scheduler),
-              new ObjectName("io.smolscale:type=Scheduler,name=" + ObjectName.quote(name)));
+              new ObjectName("io.smolscale:type=Scheduler,name=" + name));
       return true;
     } catch (JMException | RuntimeException | LinkageError e) {
       return false;

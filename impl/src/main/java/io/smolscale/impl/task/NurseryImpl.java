@@ -81,6 +81,9 @@ public final class NurseryImpl implements Nursery {
 
   private boolean cancelled;
 
+  /** The deadline passed (guarded by lock). */
+  private boolean expired;
+
   private @Nullable String cancelReason;
 
   private @Nullable Throwable firstFailure;
@@ -100,11 +103,11 @@ public final class NurseryImpl implements Nursery {
     this.deadline = deadline;
     this.outcome = new StageFuture<>(pool);
     if (deadline != null) {
-      this.deadlineAt = System.nanoTime() + deadline.toNanos();
+      this.deadlineAt = System.nanoTime() + saturatedNanos(deadline);
       this.deadlineTimer =
           TIMER.schedule(
-              () -> cancelWith("the nursery's deadline of " + deadline + " passed"),
-              deadline.toNanos(),
+              () -> expire("the nursery's deadline of " + deadline + " passed"),
+              saturatedNanos(deadline),
               TimeUnit.NANOSECONDS);
     } else {
       this.deadlineAt = 0;
@@ -152,6 +155,9 @@ public final class NurseryImpl implements Nursery {
       }
       if (closing && children.isEmpty()) {
         throw new IllegalStateException("nursery is closed");
+      }
+      if (expired) {
+        throw new IllegalStateException("nursery's deadline has passed");
       }
       children.add(child);
     }
@@ -230,6 +236,29 @@ public final class NurseryImpl implements Nursery {
     if (t != null) {
       deadlineTimer = null;
       t.cancel(false);
+    }
+  }
+
+  private static long saturatedNanos(Duration d) {
+    try {
+      return d.toNanos();
+    } catch (ArithmeticException e) {
+      return Long.MAX_VALUE / 2; // "never", without overflowing nanoTime arithmetic
+    }
+  }
+
+  /**
+   * The deadline passed: children still running are cancelled and the nursery takes no more;
+   * if no child was running, nothing was cancelled and close() reports no cancellation.
+   */
+  private void expire(String reason) {
+    boolean anyLive;
+    synchronized (lock) {
+      expired = true;
+      anyLive = !children.isEmpty();
+    }
+    if (anyLive) {
+      cancelWith(reason);
     }
   }
 

@@ -1,0 +1,182 @@
+package io.smolscale.jmh.harness;
+
+import io.smolscale.Smolscale;
+import java.lang.reflect.InvocationTargetException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import kotlinx.coroutines.Dispatchers;
+import kotlinx.coroutines.ExecutorsKt;
+
+/**
+ * The executors under test, named by the values of the benchmarks' {@code executor} parameter.
+ *
+ * <p>Every one is reached only as a {@link java.util.concurrent.Executor}: the harness submits
+ * Runnables and nothing else, so the workloads, the channel and the continuation rules are the
+ * same for all and only the scheduler differs.
+ *
+ * <ul>
+ *   <li>{@code smolscale}: the global scheduler, {@link Smolscale#executor()}.
+ *   <li>{@code fjpCommon}: {@link ForkJoinPool#commonPool()} (LIFO local queues, parallelism
+ *       cores - 1).
+ *   <li>{@code fjpAsync}: a dedicated {@link ForkJoinPool} with parallelism = cores and {@code
+ *       asyncMode = true}. Async (FIFO) mode is the mode documented for event-style tasks that are
+ *       never joined, which is what message-passing tasks are; the common pool covers LIFO mode.
+ *       This is the reference peer of the regression harness.
+ *   <li>{@code threadPool}: a fixed {@link ThreadPoolExecutor} of cores threads over an unbounded
+ *       {@link LinkedBlockingQueue} (one shared queue, no stealing).
+ *   <li>{@code virtual}: one virtual thread per task ({@code
+ *       Executors.newVirtualThreadPerTaskExecutor()}, JDK 21+), created through reflection so
+ *       that this module compiles for release 17. On an older JDK it is {@linkplain #available()
+ *       unavailable}: the report leaves it out and its setup throws {@link
+ *       UnsupportedOperationException}.
+ *   <li>{@code kotlinDefault}: Kotlin's {@code Dispatchers.Default} as an Executor ({@code
+ *       Dispatchers.Default.asExecutor()}), the CoroutineScheduler.
+ * </ul>
+ */
+public enum ExecutorKind {
+  SMOLSCALE("smolscale"),
+  FJP_COMMON("fjpCommon"),
+  FJP_ASYNC("fjpAsync"),
+  THREAD_POOL("threadPool"),
+  VIRTUAL("virtual"),
+  KOTLIN_DEFAULT("kotlinDefault");
+
+  /** The JMH parameter value. */
+  public final String param;
+
+  ExecutorKind(String param) {
+    this.param = param;
+  }
+
+  /**
+   * Finds a kind by its parameter value.
+   *
+   * @param param the value of the {@code executor} parameter
+   * @return the kind
+   * @throws IllegalArgumentException for an unknown name
+   */
+  public static ExecutorKind of(String param) {
+    for (ExecutorKind k : values()) {
+      if (k.param.equals(param)) {
+        return k;
+      }
+    }
+    throw new IllegalArgumentException("unknown executor '" + param + "'");
+  }
+
+  /**
+   * Tells whether this JVM can run the executor.
+   *
+   * @return false only for virtual threads before JDK 21
+   */
+  public boolean available() {
+    return this != VIRTUAL || Runtime.version().feature() >= 21;
+  }
+
+  /** Worker count of the dedicated pools: one per core, as smolscale's default parallelism. */
+  public static int cores() {
+    return Runtime.getRuntime().availableProcessors();
+  }
+
+  /**
+   * Creates (or looks up, for the global ones) the executor.
+   *
+   * @return a lease whose {@code close()} shuts down what was created
+   * @throws UnsupportedOperationException if this JVM lacks the executor (virtual threads on 17)
+   */
+  public Lease open() {
+    switch (this) {
+      case SMOLSCALE:
+        return new Lease(Smolscale.executor(), null);
+      case FJP_COMMON:
+        return new Lease(ForkJoinPool.commonPool(), null);
+      case FJP_ASYNC:
+        {
+          ForkJoinPool pool =
+              new ForkJoinPool(cores(), ForkJoinPool.defaultForkJoinWorkerThreadFactory, null, true);
+          return new Lease(pool, pool);
+        }
+      case THREAD_POOL:
+        {
+          ThreadPoolExecutor pool =
+              new ThreadPoolExecutor(
+                  cores(), cores(), 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(),
+                  daemonThreads("bench-tpe-"));
+          return new Lease(pool, pool);
+        }
+      case VIRTUAL:
+        {
+          ExecutorService vt = newVirtualThreadPerTaskExecutor();
+          return new Lease(vt, vt);
+        }
+      case KOTLIN_DEFAULT:
+        return new Lease(ExecutorsKt.asExecutor(Dispatchers.getDefault()), null);
+      default:
+        throw new AssertionError(this);
+    }
+  }
+
+  private static ExecutorService newVirtualThreadPerTaskExecutor() {
+    if (!VIRTUAL.available()) {
+      throw new UnsupportedOperationException(
+          "skipped: virtual threads need JDK 21+, this is JDK " + Runtime.version());
+    }
+    try {
+      return (ExecutorService)
+          java.util.concurrent.Executors.class
+              .getMethod("newVirtualThreadPerTaskExecutor")
+              .invoke(null);
+    } catch (NoSuchMethodException | IllegalAccessException e) {
+      throw new UnsupportedOperationException("virtual threads unavailable: " + e, e);
+    } catch (InvocationTargetException e) {
+      throw new IllegalStateException(e.getCause());
+    }
+  }
+
+  /** Daemon threads, so that a hung benchmark can never keep a forked JVM alive. */
+  private static ThreadFactory daemonThreads(String prefix) {
+    AtomicInteger n = new AtomicInteger();
+    return r -> {
+      Thread t = new Thread(r, prefix + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
+  }
+
+  @Override
+  public String toString() {
+    return param;
+  }
+
+  /** An executor plus what to shut down when the benchmark is done with it. */
+  public static final class Lease implements AutoCloseable {
+    /** The executor under test. */
+    public final Executor executor;
+
+    private final ExecutorService owned;
+
+    Lease(Executor executor, ExecutorService owned) {
+      this.executor = executor;
+      this.owned = owned;
+    }
+
+    /** Shuts down a dedicated pool; the global ones (smolscale, common pool, Kotlin) stay. */
+    @Override
+    public void close() {
+      if (owned != null) {
+        owned.shutdownNow();
+        try {
+          owned.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+    }
+  }
+}

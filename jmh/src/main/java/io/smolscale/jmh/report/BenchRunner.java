@@ -1,0 +1,212 @@
+package io.smolscale.jmh.report;
+
+import io.smolscale.jmh.CpuTimeProfiler;
+import java.io.File;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.openjdk.jmh.profile.GCProfiler;
+import org.openjdk.jmh.results.Result;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+import org.openjdk.jmh.runner.options.VerboseMode;
+import org.openjdk.jmh.util.Statistics;
+
+/**
+ * Runs one benchmark on one executor through JMH's Java API and turns its results into a {@link
+ * Measurement}. One JMH run per pair, so that the report can show progress and go on past a
+ * failure; every run fails on error, so a benchmark whose self-check fails is a failure, never
+ * a score.
+ */
+final class BenchRunner {
+
+  /**
+   * How long and how often to measure.
+   *
+   * @param name the preset's name
+   * @param forks forked JVMs per pair (0 = in this JVM, for the smoke run)
+   * @param warmups warm-up iterations
+   * @param warmupTime each warm-up iteration
+   * @param iterations measured iterations
+   * @param iterationTime each measured iteration
+   * @param idleQuietMillis the idle benchmark's quiet period
+   * @param idleWindowMillis the idle benchmark's window
+   * @param profilers whether to attach the CPU and GC profilers
+   * @param jvmArgs extra JVM arguments for the forks (e.g. {@code -Dsmolscale.x=y})
+   */
+  record Settings(
+      String name,
+      int forks,
+      int warmups,
+      TimeValue warmupTime,
+      int iterations,
+      TimeValue iterationTime,
+      long idleQuietMillis,
+      long idleWindowMillis,
+      boolean profilers,
+      List<String> jvmArgs) {
+
+    static Settings smoke() {
+      return new Settings("smoke", 0, 0, TimeValue.milliseconds(50), 1,
+          TimeValue.milliseconds(100), 100, 100, true, List.of());
+    }
+
+    static Settings standard() {
+      return new Settings("default", 1, 2, TimeValue.milliseconds(500), 3,
+          TimeValue.milliseconds(500), 4000, 1000, true, List.of());
+    }
+
+    static Settings precise() {
+      return new Settings("long", 2, 5, TimeValue.seconds(1), 8, TimeValue.seconds(1), 4000, 2000,
+          true, List.of());
+    }
+
+    static Settings regression() {
+      return new Settings("regression", 1, 2, TimeValue.milliseconds(300), 3,
+          TimeValue.milliseconds(300), 4000, 1000, true, List.of());
+    }
+
+    Settings withJvmArgs(List<String> args) {
+      List<String> all = new ArrayList<>(jvmArgs);
+      all.addAll(args);
+      return new Settings(name, forks, warmups, warmupTime, iterations, iterationTime,
+          idleQuietMillis, idleWindowMillis, profilers, List.copyOf(all));
+    }
+
+    String describe() {
+      return (forks == 0 ? "in-process" : forks + " fork(s)") + ", " + warmups + " x "
+          + warmupTime + " warm-up, " + iterations + " x " + iterationTime + " measured";
+    }
+  }
+
+  private BenchRunner() {}
+
+  /**
+   * Runs one pair.
+   *
+   * @param suite the benchmark
+   * @param executor the executor's parameter value
+   * @param s the settings
+   * @param log where JMH's own output goes, or null to discard it
+   * @return the measurement (a failed one if JMH reported an error)
+   */
+  static Measurement run(Suite suite, String executor, Settings s, File log) {
+    ChainedOptionsBuilder o =
+        new OptionsBuilder()
+            .include(suite.include())
+            .param("executor", executor)
+            // context_switch_busy leaves a starved chain behind on the pools that starve it, and
+            // JMH keeps a failed benchmark's state: never run it in the runner's own JVM.
+            .forks(s.forks() == 0 && suite.name().equals("context_switch_busy") ? 1 : s.forks())
+            .warmupForks(0)
+            .threads(1)
+            .shouldFailOnError(true)
+            .verbosity(VerboseMode.NORMAL);
+    if (suite.name().equals("idle")) {
+      // Single-shot: one operation is burst + quiet + window; the settings' times do not apply.
+      o.warmupIterations(0)
+          .measurementIterations(1)
+          .param("quietMillis", Long.toString(s.idleQuietMillis()))
+          .param("windowMillis", Long.toString(s.idleWindowMillis()));
+    } else {
+      o.warmupIterations(s.warmups())
+          .warmupTime(s.warmupTime())
+          .measurementIterations(s.iterations())
+          .measurementTime(s.iterationTime());
+    }
+    if (s.profilers()) {
+      o.addProfiler(CpuTimeProfiler.class);
+      if (s.forks() > 0) {
+        // gc.alloc.rate.norm is only trustworthy in a fresh JVM.
+        o.addProfiler(GCProfiler.class);
+      }
+    }
+    if (!s.jvmArgs().isEmpty()) {
+      o.jvmArgsAppend(s.jvmArgs().toArray(new String[0]));
+    }
+    if (log != null) {
+      o.output(log.getPath());
+    }
+    Collection<RunResult> results;
+    try {
+      results = new Runner(o.build()).run();
+    } catch (RunnerException | RuntimeException e) {
+      Throwable root = e;
+      while (root.getCause() != null && root.getCause() != root) {
+        root = root.getCause();
+      }
+      return Measurement.failed(
+          suite.name(), executor, oneLine(firstError(log, String.valueOf(root))));
+    }
+    if (results.isEmpty()) {
+      return Measurement.failed(suite.name(), executor, "no result (see the log)");
+    }
+    RunResult r = results.iterator().next();
+    Result<?> primary = r.getPrimaryResult();
+    @SuppressWarnings("rawtypes")
+    Map<String, Result> secondary = r.getSecondaryResults();
+    Map<String, Double> extra = new LinkedHashMap<>();
+    double score = primary.getScore();
+    double error = primary.getScoreError();
+    if (suite.name().equals("blocking")) {
+      Statistics st = primary.getStatistics();
+      extra.put("p50", st.getPercentile(50));
+      extra.put("p99", st.getPercentile(99));
+      extra.put("max", st.getMax());
+    }
+    for (String k : List.of("idleCpuMsPerSec", "idleThreads")) {
+      if (secondary.containsKey(k)) {
+        extra.put(k, secondary.get(k).getScore());
+      }
+    }
+    Result<?> cpuUtil = secondary.get("cpu.util");
+    if (cpuUtil != null) {
+      extra.put("cpuUtil", cpuUtil.getScore());
+    }
+    return new Measurement(
+        suite.name(),
+        executor,
+        score,
+        error,
+        primary.getScoreUnit(),
+        value(secondary, "cpu.time/op"),
+        value(secondary, "gc.alloc.rate.norm"),
+        extra,
+        null);
+  }
+
+  @SuppressWarnings("rawtypes")
+  private static double value(Map<String, Result> secondary, String key) {
+    Result<?> r = secondary.get(key);
+    return r == null ? Double.NaN : r.getScore();
+  }
+
+  /** The benchmark's own exception, from JMH's log, is more telling than the runner's. */
+  private static String firstError(File log, String fallback) {
+    if (log == null || !log.isFile()) {
+      return fallback;
+    }
+    try {
+      for (String line : java.nio.file.Files.readAllLines(log.toPath())) {
+        String t = line.trim();
+        if (t.matches("^([a-z]+\\.)+[A-Za-z]*(Exception|Error)\\b.*")) {
+          return t;
+        }
+      }
+    } catch (java.io.IOException | RuntimeException e) {
+      return fallback;
+    }
+    return fallback;
+  }
+
+  private static String oneLine(String s) {
+    String t = s.replace('\n', ' ').replace('\r', ' ').replace('|', '/');
+    return t.length() > 300 ? t.substring(0, 300) + "..." : t;
+  }
+}

@@ -1,0 +1,72 @@
+package io.smolscale.jmh.report;
+
+import java.util.List;
+
+/**
+ * The benchmarks the report runs, in report order, with the JMH include pattern of each and the
+ * metric the comparison uses.
+ *
+ * @param name short name in the report
+ * @param include JMH include regex (fully qualified method)
+ * @param metric what the comparison ranks: "time" (primary score), "cpu" (CPU per op) or an extra
+ * @param what one line for the report's legend
+ */
+public record Suite(String name, String include, String metric, String what) {
+  private static final String P = "io\\.smolscale\\.jmh\\.";
+
+  /** Every benchmark of the module. */
+  public static final List<Suite> ALL =
+      List.of(
+          new Suite("spawn_one", P + "OriginalSuite\\.spawn_one$", "time",
+              "spawn one empty task and wait for it"),
+          new Suite("spawn_many", P + "OriginalSuite\\.spawn_many$", "time",
+              "spawn 25,000 empty tasks, then wait for each"),
+          new Suite("yield_now", P + "OriginalSuite\\.yield_now$", "time",
+              "300 tasks x 300 yields"),
+          new Suite("ping_pong", P + "OriginalSuite\\.ping_pong$", "time",
+              "1,000 round trips to a server task (bounded(10) + one-shot replies)"),
+          new Suite("spawn_executors_recursively",
+              P + "OriginalSuite\\.spawn_executors_recursively$", "time",
+              "300 x go(300): a new serial executor per level (90,000)"),
+          new Suite("context_switch_quiet", P + "OriginalSuite\\.context_switch_quiet$", "time",
+              "one message through 300 forwarding tasks"),
+          new Suite("context_switch_busy", P + "OriginalSuite\\.context_switch_busy$", "time",
+              "10 round trips through 30 forwarders beside 300 tasks yielding forever"),
+          new Suite("fanout", P + "OriginalSuite\\.fanout$", "time",
+              "1,000 receivers on one bounded(1) channel, 1,000 messages"),
+          new Suite("partial_load", P + "PartialLoad\\.partial_load$", "cpu",
+              "4 ping-pong pairs, a message every 200 us: CPU per message"),
+          new Suite("blocking", P + "Blocking\\.tiny_task_latency$", "p99",
+              "tiny task latency while every worker sleeps 5 ms at a time"),
+          new Suite("idle", P + "Idle\\.idle$", "idleCpuMsPerSec",
+              "CPU ms/s and live threads 4 s after a burst"));
+
+  /**
+   * Finds a benchmark by its short name.
+   *
+   * @param name the name
+   * @return the benchmark
+   * @throws IllegalArgumentException if unknown
+   */
+  public static Suite named(String name) {
+    for (Suite s : ALL) {
+      if (s.name.equals(name)) {
+        return s;
+      }
+    }
+    throw new IllegalArgumentException("unknown benchmark '" + name + "', known: " + names());
+  }
+
+  /**
+   * The short names.
+   *
+   * @return the names, comma separated
+   */
+  public static String names() {
+    StringBuilder b = new StringBuilder();
+    for (Suite s : ALL) {
+      b.append(b.length() == 0 ? "" : ",").append(s.name);
+    }
+    return b.toString();
+  }
+}
