@@ -53,6 +53,9 @@ final class Worker extends IdleSet.Node implements Runnable {
   /** Every this many tasks, the global queue is looked at before the local one. */
   static final int GLOBAL_CHECK_INTERVAL = 61;
 
+  /** The smallest batch a worker takes from the global queue (see {@link #findTask()}). */
+  static final int MIN_BATCH = 8;
+
   /** A benchmark-only planted slowdown per task (the regression harness's negative control). */
   private static final long DEBUG_DELAY_NANOS = Long.getLong("smolscale.debug.workerDelayNanos", 0L);
 
@@ -231,8 +234,11 @@ final class Worker extends IdleSet.Node implements Runnable {
       return t;
     }
     if (!global.isEmpty()) {
-      // Go's globrunqget: a fair share of the global queue, at most half the local capacity.
-      long share = global.size() / Math.max(1, pool.countedWorkers()) + 1;
+      // Go's globrunqget: a fair share of the global queue, at most half the local capacity,
+      // but at least MIN_BATCH: splitting a handful of tasks would cost a chain wake-up of a
+      // sleeper (5-10 us of CPU) to save a few microseconds; if they turn out to be long, the
+      // balancer moves them off this worker within a tick.
+      long share = Math.max(global.size() / Math.max(1, pool.countedWorkers()) + 1, MIN_BATCH);
       int max = (int) Math.min(share, local.capacity() / 2);
       if (global.pollBatch(local, max) > 0) {
         return local.poll();

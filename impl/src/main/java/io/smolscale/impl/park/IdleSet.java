@@ -22,8 +22,12 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * worker is searching, because a searching worker will find the new work anyway; a woken worker
  * stops searching when it finds a task (and then wakes the next one if more work waits) or when it
  * parks again (and then re-checks the queues first). {@link #popToSearch} increments the count
- * under the lock, before the popped worker can observe that it was popped, so the count never goes
- * below zero.
+ * under the lock before it clears the node's {@code linked} flag (the last store of a pop, the one
+ * the popped worker reads without the lock), so a worker that sees itself popped is already
+ * counted and the count never goes below zero. The three lock-free observers ({@code size},
+ * {@code searching}, {@code isIdle}) change one after another inside the lock, so they are not
+ * jointly linearizable; the protocol needs only that order (checked by jcstress {@code
+ * IdleSetPoppedWorkerIsCountedTest}).
  *
  * <p>Happens-before edges relied on: the lock orders pushes, pops and removals; {@code size} and
  * {@code searching} are written with volatile stores or read-modify-writes, so that the Dekker
@@ -119,8 +123,10 @@ public final class IdleSet<N extends IdleSet.Node> {
       if (t == null) {
         return null;
       }
-      unlink(t);
+      // Count it first: the popped worker acts on its `linked` flag without the lock, and must
+      // never see itself popped before it is counted (else its decrement could go below zero).
       SEARCHING.getAndAdd(this, 1);
+      unlink(t);
       return (N) t;
     }
   }
@@ -160,8 +166,8 @@ public final class IdleSet<N extends IdleSet.Node> {
     }
     node.prev = null;
     node.next = null;
+    size = size - 1; // volatile store under the lock, before the flag the worker acts on
     node.linked = false;
-    size = size - 1; // volatile store under the lock
   }
 
   /**

@@ -257,9 +257,12 @@ public final class LocalQueue extends LocalQueueHead {
   }
 
   /**
-   * The number of queued tasks: exact for the owner, a snapshot for others.
+   * The number of queued tasks, an estimate: it may still count tasks that a concurrent batch
+   * take has claimed under the consumer lock but not yet published as gone (Lincheck shows such a
+   * history is not linearizable). Only heuristics read it: the sharing threshold, the batch size
+   * and statistics; emptiness decisions use {@link #isEmpty()} and the lock.
    *
-   * @return the size
+   * @return the size, never negative
    */
   public int size() {
     long h = lvHead();

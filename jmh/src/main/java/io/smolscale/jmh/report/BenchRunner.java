@@ -58,7 +58,7 @@ final class BenchRunner {
     }
 
     static Settings standard() {
-      return new Settings("default", 1, 2, TimeValue.milliseconds(500), 3,
+      return new Settings("default", 1, 3, TimeValue.milliseconds(500), 5,
           TimeValue.milliseconds(500), 4000, 1000, true, List.of());
     }
 

@@ -1,0 +1,22 @@
+package io.smolscale.lincheck;
+
+import io.smolscale.impl.task.Compensator;
+import java.util.concurrent.Executor;
+
+/** The executor a TaskImpl needs for its async continuations: runs them in place; never blocks. */
+public final class DirectScheduler implements Executor, Compensator {
+  public static final DirectScheduler INSTANCE = new DirectScheduler();
+
+  @Override
+  public void execute(Runnable command) {
+    command.run();
+  }
+
+  @Override
+  public boolean beginBlocking() {
+    return false;
+  }
+
+  @Override
+  public void endBlocking() {}
+}
