@@ -18,9 +18,9 @@ import java.util.concurrent.locks.LockSupport;
  *   <li><b>Balance.</b> A stalled worker's local queue is halved into the global queue (a
  *       try-lock, never a wait) and a sleeper is woken. This bounds how long work can sit behind
  *       a long task to about one tick: smolscale's balancer did the same every 5-10 ms.
- *   <li><b>Preempt.</b> A stalled worker is marked <i>blocked</i> at once when its thread is seen
+ *   <li><b>Preempt.</b> A stalled worker is marked <i>blocked</i> when its thread is seen
  *       {@code WAITING}, {@code TIMED_WAITING} or {@code BLOCKED} (parked on a lock or a future,
- *       sleeping, waiting for a monitor), or when it has been computing inside the same task for
+ *       sleeping, waiting for a monitor) on two ticks in a row, or when it has been computing inside the same task for
  *       the preemption threshold (20 ms by default) while work waits for a thread, as long as
  *       fewer than {@code parallelism} replaced workers are still computing: so CPU-bound tasks
  *       can never multiply the threads that compete for the cores beyond twice the parallelism. The JVM tells us what Rust's smolscale could not: a
@@ -62,6 +62,9 @@ import java.util.concurrent.locks.LockSupport;
  * {@code blocked} CAS and the scheduler's counters, whose edges are documented there.
  */
 final class Balancer implements Runnable {
+  /** Consecutive ticks a stalled worker must be seen waiting before it is replaced. */
+  static final int WAITING_TICKS = 2;
+
   private static final int RUNNING = 0;
   private static final int STOPPED = 1;
 
@@ -175,6 +178,7 @@ final class Balancer implements Runnable {
       if (!stalled) {
         w.sampledSeq = s;
         w.stallStartNanos = now;
+        w.waitingTicks = 0;
       }
       if (w.isBlocked()) {
         int moved = w.local.drainAllTo(pool.global);
@@ -196,7 +200,15 @@ final class Balancer implements Runnable {
         continue;
       }
       if (isWaiting(w)) {
-        // Sleeping, parked or waiting for a monitor: it uses no CPU, replace it at once.
+        w.waitingTicks++;
+      } else {
+        w.waitingTicks = 0;
+      }
+      if (w.waitingTicks >= WAITING_TICKS) {
+        // Sleeping, parked or waiting for a monitor on two ticks in a row: it uses no CPU,
+        // replace it. One sighting is not enough: a computing thread can wait for a moment (a
+        // contended lock, a class being initialised by another thread) and then compute on,
+        // which would let replaced-but-computing threads exceed the bound below.
         if (pool.markBlocked(w, false)) {
           wake = true;
         }

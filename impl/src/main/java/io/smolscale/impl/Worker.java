@@ -104,6 +104,7 @@ final class Worker extends IdleSet.Node implements Runnable {
   // Balancer-only sampling state (read and written by the balancer thread alone).
   long sampledSeq = -1;
   long stallStartNanos;
+  int waitingTicks;
 
   Worker(WorkBalancingScheduler pool, int id) {
     this.pool = pool;
