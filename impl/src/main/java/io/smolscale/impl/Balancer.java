@@ -24,7 +24,7 @@ import java.util.concurrent.locks.LockSupport;
  *       the preemption threshold (20 ms by default) while work waits for a thread, as long as
  *       fewer than {@code parallelism} replaced workers are still computing: so CPU-bound tasks
  *       can never multiply the threads that compete for the cores beyond twice the parallelism. The JVM tells us what Rust's smolscale could not: a
- *       5 ms database call is seen after one or two ticks, not after a threshold of tens of
+ *       5 ms database call is seen after two or three ticks, not after a threshold of tens of
  *       milliseconds. A blocked worker stops counting towards parallelism, its whole local queue
  *       goes to the global queue, and a replacement is woken or started. Unlike smolscale, this
  *       fires for a single blocked worker, not only when every worker is stuck.
