@@ -69,10 +69,13 @@ final class Balancer implements Runnable {
   private static final int STOPPED = 1;
 
   private static final VarHandle STATE;
+  private static final VarHandle TOKENS;
 
   static {
     try {
-      STATE = MethodHandles.lookup().findVarHandle(Balancer.class, "state", int.class);
+      MethodHandles.Lookup l = MethodHandles.lookup();
+      STATE = l.findVarHandle(Balancer.class, "state", int.class);
+      TOKENS = l.findVarHandle(Balancer.class, "tokens", int.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
@@ -122,7 +125,7 @@ final class Balancer implements Runnable {
       if (t <= 0) {
         return false;
       }
-      if (VarHandleTokens.TOKENS.compareAndSet(this, t, t - 1)) {
+      if (TOKENS.compareAndSet(this, t, t - 1)) {
         return true;
       }
     }
@@ -157,7 +160,7 @@ final class Balancer implements Runnable {
   void tick() {
     pool.countBalancerTick();
     if (tokens < bucketCapacity) {
-      VarHandleTokens.TOKENS.getAndAdd(this, 1);
+      TOKENS.getAndAdd(this, 1);
     }
     long now = System.nanoTime();
     boolean wake = false;
@@ -237,18 +240,5 @@ final class Balancer implements Runnable {
     return st == Thread.State.WAITING
         || st == Thread.State.TIMED_WAITING
         || st == Thread.State.BLOCKED;
-  }
-
-  /** Holder of the tokens VarHandle (kept apart from STATE for readability). */
-  private static final class VarHandleTokens {
-    static final VarHandle TOKENS;
-
-    static {
-      try {
-        TOKENS = MethodHandles.lookup().findVarHandle(Balancer.class, "tokens", int.class);
-      } catch (ReflectiveOperationException e) {
-        throw new ExceptionInInitializerError(e);
-      }
-    }
   }
 }

@@ -344,25 +344,15 @@ public final class WorkBalancingScheduler extends AbstractExecutorService
     awake.incrementAndGet();
   }
 
-  /**
-   * An idle worker's keep-alive passed and it left the idle set: it retires.
-   *
-   * @return true (it retires)
-   */
-  boolean retireIdle(Worker w) {
+  /** An idle worker's keep-alive passed and it left the idle set: it retires. */
+  void retireIdle() {
     COUNTED.getAndAdd(this, -1);
-    return true;
   }
 
-  /**
-   * A worker found nothing to do after shutdown: it retires.
-   *
-   * @return true (it retires)
-   */
-  boolean retireOnShutdown(Worker w) {
+  /** A worker woken with nothing to do after shutdown retires (it was counted as searching). */
+  void retireOnShutdown() {
     idle.decrementSearching();
     COUNTED.getAndAdd(this, -1);
-    return true;
   }
 
   /**
@@ -419,8 +409,7 @@ public final class WorkBalancingScheduler extends AbstractExecutorService
         return false;
       }
     } while (!COUNTED.compareAndSet(this, c, c + 1));
-    w.clearBlocked();
-    w.resumeAfterBlocked();
+    w.clearBlocked(); // it was running a task, so it is not searching: nothing else to reset
     return true;
   }
 

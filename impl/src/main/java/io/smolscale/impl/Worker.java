@@ -270,7 +270,8 @@ final class Worker extends IdleSet.Node implements Runnable {
       searching = true;
       pool.workerWoke();
       if (pool.global.isEmpty() && pool.isShuttingDown()) {
-        return !pool.retireOnShutdown(this);
+        pool.retireOnShutdown();
+        return false;
       }
       return true;
     }
@@ -290,14 +291,16 @@ final class Worker extends IdleSet.Node implements Runnable {
         searching = true;
         pool.workerWoke();
         if (pool.isShuttingDown() && pool.global.isEmpty()) {
-          return !pool.retireOnShutdown(this);
+          pool.retireOnShutdown();
+          return false;
         }
         return true;
       }
       if (!permit) {
         if (idleSet.remove(this)) {
           retiredWhileParked = true;
-          return !pool.retireIdle(this);
+          pool.retireIdle();
+          return false;
         }
         // A waker popped us in the meantime: its unpark is on its way; the permit stays set and
         // is absorbed by a later park.
@@ -319,13 +322,6 @@ final class Worker extends IdleSet.Node implements Runnable {
         Thread.onSpinWait();
       }
     }
-  }
-
-  /** Counts this worker as searching again (a blocked worker that rejoined). */
-  void resumeAfterBlocked() {
-    // Nothing to do for the searching count: a rejoined worker goes on to findTask() as RUNNING
-    // would; if it finds nothing it parks through idle(), which needs searching == false.
-    searching = false;
   }
 
   @Override
