@@ -8,6 +8,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.openjdk.jmh.profile.GCProfiler;
+import org.openjdk.jmh.results.BenchmarkResult;
+import org.openjdk.jmh.results.IterationResult;
 import org.openjdk.jmh.results.Result;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
@@ -37,6 +39,9 @@ final class BenchRunner {
    * @param iterationTime each measured iteration
    * @param idleQuietMillis the idle benchmark's quiet period
    * @param idleWindowMillis the idle benchmark's window
+   * @param retainedForks forks of the retained benchmarks, one measurement each (ignored when
+   *     {@code forks} is 0: then one measurement in this JVM)
+   * @param retainedTasks tasks queued per measurement of the retained benchmarks
    * @param profilers whether to attach the CPU and GC profilers
    * @param jvmArgs extra JVM arguments for the forks (e.g. {@code -Dsmolscale.x=y})
    */
@@ -49,36 +54,39 @@ final class BenchRunner {
       TimeValue iterationTime,
       long idleQuietMillis,
       long idleWindowMillis,
+      int retainedForks,
+      int retainedTasks,
       boolean profilers,
       List<String> jvmArgs) {
 
     static Settings smoke() {
       return new Settings("smoke", 0, 0, TimeValue.milliseconds(50), 1,
-          TimeValue.milliseconds(100), 100, 100, true, List.of());
+          TimeValue.milliseconds(100), 100, 100, 0, 10_000, true, List.of());
     }
 
     static Settings standard() {
       return new Settings("default", 1, 3, TimeValue.milliseconds(500), 5,
-          TimeValue.milliseconds(500), 4000, 1000, true, List.of());
+          TimeValue.milliseconds(500), 4000, 1000, 3, 100_000, true, List.of());
     }
 
     static Settings precise() {
       return new Settings("long", 2, 5, TimeValue.seconds(1), 8, TimeValue.seconds(1), 4000, 2000,
-          true, List.of());
+          5, 100_000, true, List.of());
     }
 
     static Settings regression() {
       // Short runs (2 x 300 ms) flagged five "regressions" on identical code on a quiet 2-core
       // machine; these are long enough for the ratios to settle.
       return new Settings("regression", 1, 3, TimeValue.seconds(1), 5,
-          TimeValue.seconds(1), 4000, 1000, true, List.of());
+          TimeValue.seconds(1), 4000, 1000, 3, 100_000, true, List.of());
     }
 
     Settings withJvmArgs(List<String> args) {
       List<String> all = new ArrayList<>(jvmArgs);
       all.addAll(args);
       return new Settings(name, forks, warmups, warmupTime, iterations, iterationTime,
-          idleQuietMillis, idleWindowMillis, profilers, List.copyOf(all));
+          idleQuietMillis, idleWindowMillis, retainedForks, retainedTasks, profilers,
+          List.copyOf(all));
     }
 
     String describe() {
@@ -99,13 +107,26 @@ final class BenchRunner {
    * @return the measurement (a failed one if JMH reported an error)
    */
   static Measurement run(Suite suite, String executor, Settings s, File log) {
+    boolean retained = isRetained(suite);
+    int forks = s.forks();
+    if (forks == 0 && suite.name().equals("context_switch_busy")) {
+      // context_switch_busy leaves a starved chain behind on the pools that starve it, and JMH
+      // keeps a failed benchmark's state: never run it in the runner's own JVM.
+      forks = 1;
+    } else if (forks > 0 && retained) {
+      // One measurement per fresh JVM: queue arrays keep their capacity once grown (see Retained).
+      forks = s.retainedForks();
+    }
+    List<String> jvmArgs = new ArrayList<>();
+    if (retained) {
+      jvmArgs.add("-Xmx2g"); // first, so that a --jvmArg -Xmx... overrides it
+    }
+    jvmArgs.addAll(s.jvmArgs());
     ChainedOptionsBuilder o =
         new OptionsBuilder()
             .include(suite.include())
             .param("executor", executor)
-            // context_switch_busy leaves a starved chain behind on the pools that starve it, and
-            // JMH keeps a failed benchmark's state: never run it in the runner's own JVM.
-            .forks(s.forks() == 0 && suite.name().equals("context_switch_busy") ? 1 : s.forks())
+            .forks(forks)
             .warmupForks(0)
             .threads(1)
             .shouldFailOnError(true)
@@ -116,21 +137,28 @@ final class BenchRunner {
           .measurementIterations(1)
           .param("quietMillis", Long.toString(s.idleQuietMillis()))
           .param("windowMillis", Long.toString(s.idleWindowMillis()));
+    } else if (retained) {
+      // Single-shot: one measurement per fork (or one in this JVM for the smoke run).
+      o.warmupIterations(0)
+          .measurementIterations(1)
+          .param("tasks", Integer.toString(s.retainedTasks()));
     } else {
       o.warmupIterations(s.warmups())
           .warmupTime(s.warmupTime())
           .measurementIterations(s.iterations())
           .measurementTime(s.iterationTime());
     }
-    if (s.profilers()) {
+    // The profilers measure nothing useful in a single shot of collections and a spin-wait, and
+    // the gc profiler's listeners would only add noise to the heap readings.
+    if (s.profilers() && !retained) {
       o.addProfiler(CpuTimeProfiler.class);
       if (s.forks() > 0) {
         // gc.alloc.rate.norm is only trustworthy in a fresh JVM.
         o.addProfiler(GCProfiler.class);
       }
     }
-    if (!s.jvmArgs().isEmpty()) {
-      o.jvmArgsAppend(s.jvmArgs().toArray(new String[0]));
+    if (!jvmArgs.isEmpty()) {
+      o.jvmArgsAppend(jvmArgs.toArray(new String[0]));
     }
     if (log != null) {
       o.output(log.getPath());
@@ -167,6 +195,9 @@ final class BenchRunner {
         extra.put(k, secondary.get(k).getScore());
       }
     }
+    if (retained) {
+      retainedExtras(r, extra);
+    }
     Result<?> cpuUtil = secondary.get("cpu.util");
     if (cpuUtil != null) {
       extra.put("cpuUtil", cpuUtil.getScore());
@@ -181,6 +212,44 @@ final class BenchRunner {
         value(secondary, "gc.alloc.rate.norm"),
         extra,
         null);
+  }
+
+  /** The retained benchmarks: single shot, one measurement per fork, bytes per queued task. */
+  static boolean isRetained(Suite suite) {
+    return suite.name().startsWith("retained_");
+  }
+
+  /**
+   * The retained benchmarks' result from each measurement: JMH sums {@code EVENTS} counters over
+   * iterations and forks, so its aggregate is not the per-task figure; the mean, min and max of
+   * the per-fork values are.
+   */
+  private static void retainedExtras(RunResult r, Map<String, Double> extra) {
+    String key = "retainedBytesPerTask";
+    List<Double> values = new ArrayList<>();
+    for (BenchmarkResult br : r.getBenchmarkResults()) {
+      for (IterationResult ir : br.getIterationResults()) {
+        Result<?> v = ir.getSecondaryResults().get(key);
+        if (v != null) {
+          values.add(v.getScore());
+        }
+      }
+    }
+    if (values.isEmpty()) {
+      return;
+    }
+    double sum = 0;
+    double min = Double.POSITIVE_INFINITY;
+    double max = Double.NEGATIVE_INFINITY;
+    for (double v : values) {
+      sum += v;
+      min = Math.min(min, v);
+      max = Math.max(max, v);
+    }
+    extra.put(key, sum / values.size());
+    extra.put("retainedMin", min);
+    extra.put("retainedMax", max);
+    extra.put("retainedShots", (double) values.size());
   }
 
   @SuppressWarnings("rawtypes")

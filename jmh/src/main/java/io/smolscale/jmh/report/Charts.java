@@ -26,7 +26,7 @@ final class Charts {
     List<String> files = new ArrayList<>();
     if (draw(dir, "relative.png",
         "Cost relative to a dedicated ForkJoinPool (time; partial_load: CPU; blocking: p99;"
-            + " idle: CPU/s) - lower is better",
+            + " idle: CPU/s; retained_*: bytes per queued task) - lower is better",
         suites, executors, all, Markdown::metric)) {
       files.add("relative.png");
     }

@@ -9,6 +9,7 @@ import java.util.Locale;
 /** Writes the report's Markdown: summary matrix, targets and one table per benchmark. */
 final class Markdown {
   static final String SMOLSCALE = ExecutorKind.SMOLSCALE.param;
+  static final String RETAINED = "retainedBytesPerTask";
 
   private Markdown() {}
 
@@ -36,8 +37,12 @@ final class Markdown {
         return "CPU/op";
       case "p99":
         return "p99 latency";
-      default:
+      case "idleCpuMsPerSec":
         return "idle CPU ms/s";
+      case RETAINED:
+        return "retained B/task";
+      default:
+        return s.metric();
     }
   }
 
@@ -69,7 +74,7 @@ final class Markdown {
   }
 
   static String ratio(double a, double b) {
-    if (Double.isNaN(a) || Double.isNaN(b) || b == 0) {
+    if (Double.isNaN(a) || Double.isNaN(b) || b <= 0) {
       return "-";
     }
     return String.format(Locale.ROOT, "%.2fx", a / b);
@@ -78,6 +83,15 @@ final class Markdown {
   /** One line for the progress output. */
   static String brief(Measurement m) {
     StringBuilder b = new StringBuilder();
+    if (m.extra().containsKey(RETAINED)) {
+      // Single shots: the time score is no measurement.
+      b.append(num(m.extra().get(RETAINED))).append(" B/task retained (")
+          .append(num(m.extra().getOrDefault("retainedMin", Double.NaN))).append(" - ")
+          .append(num(m.extra().getOrDefault("retainedMax", Double.NaN))).append(", ")
+          .append(Math.round(m.extra().getOrDefault("retainedShots", Double.NaN)))
+          .append(" shot(s))");
+      return b.toString();
+    }
     b.append(num(m.score())).append(' ').append(m.unit());
     if (!Double.isNaN(m.cpuNsPerOp())) {
       b.append(", CPU ").append(num(m.cpuNsPerOp() / 1000)).append(" us/op");
@@ -157,10 +171,51 @@ final class Markdown {
     return mine <= peer * limit ? "MET" : "MISSED";
   }
 
+  /**
+   * The table of a retained benchmark: bytes per queued task instead of time (its time score is
+   * a single shot of collections and submissions, no measurement).
+   */
+  static String retainedTable(
+      Suite s, List<String> executors, List<Measurement> all, BenchRunner.Settings settings) {
+    StringBuilder b = new StringBuilder();
+    b.append("### ").append(s.name()).append("\n\n").append(s.what())
+        .append(". Ranked by ").append(metricLabel(s)).append(" (heap used after GC, after - before")
+        .append(" queueing ").append(String.format(Locale.ROOT, "%,d", settings.retainedTasks()))
+        .append(" tasks behind spinners that hold every worker, / tasks; ")
+        .append(settings.forks() == 0
+            ? "one shot in this JVM"
+            : "one shot per fresh -Xmx2g fork, " + settings.retainedForks() + " forks")
+        .append("). G1 counts a queue array of half a region or more as whole regions.\n\n");
+    double best = Double.NaN;
+    for (String e : executors) {
+      double v = metric(s, find(all, s.name(), e));
+      if (!Double.isNaN(v) && (Double.isNaN(best) || v < best)) {
+        best = v;
+      }
+    }
+    b.append("| executor | retained B/task | min | max | vs best |\n|---|---:|---:|---:|---:|\n");
+    for (String e : executors) {
+      Measurement m = find(all, s.name(), e);
+      if (m == null) {
+        continue;
+      }
+      String name = e.equals(SMOLSCALE) ? "**" + e + "**" : e;
+      if (!m.ok()) {
+        b.append("| ").append(name).append(" | FAILED: ").append(m.failure()).append(" |\n");
+        continue;
+      }
+      b.append("| ").append(name).append(" | ").append(num(metric(s, m))).append(" | ")
+          .append(num(m.extra().getOrDefault("retainedMin", Double.NaN))).append(" | ")
+          .append(num(m.extra().getOrDefault("retainedMax", Double.NaN))).append(" | ")
+          .append(ratio(metric(s, m), best)).append(" |\n");
+    }
+    return b.append('\n').toString();
+  }
+
   /** The whole report. */
   static String report(
       List<Suite> suites, List<String> executors, List<Measurement> all,
-      BenchRunner.Settings settings, List<String> notes) {
+      BenchRunner.Settings settings, List<String> notes, List<String> charts) {
     StringBuilder b = new StringBuilder();
     b.append("# smolscale vs JVM executors\n\n");
     b.append("Run ").append(ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME))
@@ -170,6 +225,11 @@ final class Markdown {
         .append(System.getProperty("os.arch")).append(".\n");
     b.append("Settings: ").append(settings.name()).append(" (").append(settings.describe())
         .append(")");
+    if (suites.stream().anyMatch(BenchRunner::isRetained)) {
+      b.append("; retained_*: ").append(settings.forks() == 0
+              ? "1 shot in this JVM" : settings.retainedForks() + " fork(s) x 1 shot")
+          .append(String.format(Locale.ROOT, " of %,d tasks", settings.retainedTasks()));
+    }
     if (!settings.jvmArgs().isEmpty()) {
       b.append(", fork JVM args ").append(settings.jvmArgs());
     }
@@ -181,7 +241,12 @@ final class Markdown {
     for (String n : notes) {
       b.append("Note: ").append(n).append("\n\n");
     }
-    b.append("![relative cost](relative.png)\n\n![CPU per operation](cpu.png)\n\n");
+    if (charts.contains("relative.png")) {
+      b.append("![relative cost](relative.png)\n\n");
+    }
+    if (charts.contains("cpu.png")) {
+      b.append("![CPU per operation](cpu.png)\n\n");
+    }
     b.append(summary(suites, executors, all)).append('\n');
     b.append(targets(all)).append('\n');
     b.append("## Per benchmark\n\n");
@@ -190,6 +255,10 @@ final class Markdown {
         + " allocated per operation (JMH gc profiler). vs best: the ranked metric divided by the"
         + " best executor's.\n\n");
     for (Suite s : suites) {
+      if (s.metric().equals(RETAINED)) {
+        b.append(retainedTable(s, executors, all, settings));
+        continue;
+      }
       b.append("### ").append(s.name()).append("\n\n").append(s.what())
           .append(". Ranked by ").append(metricLabel(s)).append(".\n\n");
       double best = Double.NaN;

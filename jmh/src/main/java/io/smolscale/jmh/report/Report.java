@@ -110,9 +110,8 @@ public final class Report {
 
     List<Measurement> results = runAll(suites, runnable, settings, logs);
 
-    String md = Markdown.report(suites, runnable, results, settings, notes);
-    Files.writeString(new File(out, "report.md").toPath(), md, StandardCharsets.UTF_8);
-    Json.writeResults(new File(out, "results.json"), settings, results);
+    // Charts first, so that the report links only the ones drawn (a chart has no bar without the
+    // reference's value: the retained benchmarks have no CPU per operation).
     List<String> charts = new ArrayList<>();
     try {
       charts.addAll(Charts.write(out, suites, runnable, results));
@@ -120,6 +119,9 @@ public final class Report {
       notes.add("charts not drawn: " + e);
       System.err.println("warning: charts not drawn: " + e);
     }
+    String md = Markdown.report(suites, runnable, results, settings, notes, charts);
+    Files.writeString(new File(out, "report.md").toPath(), md, StandardCharsets.UTF_8);
+    Json.writeResults(new File(out, "results.json"), settings, results);
     System.out.println();
     System.out.println(Markdown.summary(suites, runnable, results));
     System.out.println(Markdown.targets(results));
@@ -162,6 +164,11 @@ public final class Report {
         Locale.ROOT, "Running %d benchmarks x %d executors (%s) on JDK %s, %d cores%n",
         suites.size(), executors.size(), settings.describe(), Runtime.version(),
         ExecutorKind.cores());
+    if (suites.stream().anyMatch(BenchRunner::isRetained)) {
+      System.out.printf(Locale.ROOT, "retained_*: %s, %,d tasks per shot%n",
+          settings.forks() == 0 ? "1 shot in this JVM" : settings.retainedForks()
+              + " fork(s) x 1 shot", settings.retainedTasks());
+    }
     List<Measurement> results = new ArrayList<>();
     Instant start = Instant.now();
     int n = 0;

@@ -8,7 +8,8 @@ import java.util.List;
  *
  * @param name short name in the report
  * @param include JMH include regex (fully qualified method)
- * @param metric what the comparison ranks: "time" (primary score), "cpu" (CPU per op) or an extra
+ * @param metric what the comparison ranks: "time" (primary score), "cpu" (CPU per op) or an
+ *     extra (e.g. "p99", "idleCpuMsPerSec", "retainedBytesPerTask")
  * @param what one line for the report's legend
  */
 public record Suite(String name, String include, String metric, String what) {
@@ -39,7 +40,12 @@ public record Suite(String name, String include, String metric, String what) {
           new Suite("blocking", P + "Blocking\\.tiny_task_latency$", "p99",
               "tiny task latency while every worker sleeps 5 ms at a time"),
           new Suite("idle", P + "Idle\\.idle$", "idleCpuMsPerSec",
-              "CPU ms/s and live threads 4 s after a burst"));
+              "CPU ms/s and live threads 4 s after a burst"),
+          new Suite("retained_execute", P + "Retained\\.retained_execute$", "retainedBytesPerTask",
+              "heap bytes retained per task queued with execute (one shared Runnable), not yet run"),
+          new Suite("retained_spawn", P + "Retained\\.retained_spawn$", "retainedBytesPerTask",
+              "heap bytes retained per task queued with a handle (Smolscale.spawn,"
+                  + " CompletableFuture.runAsync for peers), handle included"));
 
   /**
    * Finds a benchmark by its short name.
