@@ -31,7 +31,7 @@ CONSTANTS
     Bug             \* "none", or the planted bug of a negative control
 
 Bugs == {"none", "ParkNoRecheck", "RetireNoDrain", "WakeByPermit",
-         "NoThreadCap", "DrainBlockedOnce"}
+         "NoThreadCap", "DrainBlockedOnce", "SpinLeavesCount"}
 
 ASSUME /\ Parallelism \in Nat \ {0}
        /\ MaxThreads \in Nat /\ MaxThreads >= Parallelism
@@ -52,6 +52,8 @@ NoTask == 0
 (*   "find"   Worker.findTask                                              *)
 (*   "chain"  found a task as the last searcher: wake the next if needed   *)
 (*   "run"    inside a task (Worker.runTask)                               *)
+(*   "spin"   Worker.spinBeforeParking: counted as searching, watching the *)
+(*            global queue (the adaptive pre-park spin)                    *)
 (*   "dec"    Worker.idle: stop searching (decrementSearching)             *)
 (*   "push"   Worker.idle: IdleSet.push (publish idleness)                 *)
 (*   "check"  Worker.idle: re-check the global queue                       *)
@@ -81,7 +83,7 @@ VARIABLES
 vars == <<pc, srch, blocked, waiting, wk, permit, cur, local, global, idle,
           nsearch, tstate, blockedOnce, runs, subPc, bpc>>
 
-PCs == {"off", "find", "chain", "run", "dec", "push", "check", "parked",
+PCs == {"off", "find", "chain", "run", "spin", "dec", "push", "check", "parked",
         "rwake", "exit"}
 
 -----------------------------------------------------------------------------
@@ -218,6 +220,32 @@ Find(w) ==
           /\ pc' = [pc EXCEPT ![w] = "dec"]
           /\ UNCHANGED <<srch, blocked, waiting, wk, permit, cur, local, global,
                          idle, nsearch, tstate, blockedOnce, runs, subPc, bpc>>
+       \/ \* nothing found, and the spin hint is set: Worker.spinBeforeParking. A worker not
+          \* yet searching joins the count only if it is 0 (tryStartSearchingAlone's CAS).
+          /\ local[w] = <<>>
+          /\ global = <<>>
+          /\ srch[w] \/ nsearch = 0
+          /\ pc' = [pc EXCEPT ![w] = "spin"]
+          /\ srch' = [srch EXCEPT ![w] = TRUE]
+          /\ nsearch' = IF srch[w] THEN nsearch ELSE nsearch + 1
+          /\ UNCHANGED <<blocked, waiting, wk, permit, cur, local, global,
+                         idle, tstate, blockedOnce, runs, subPc, bpc>>
+
+\* The spin ends: work appeared (back to findTask, still searching), or the deadline passed
+\* (at any moment, even with work just arrived) and the worker goes idle as usual.
+SpinFound(w) ==
+    /\ pc[w] = "spin"
+    /\ global # <<>>
+    /\ pc' = [pc EXCEPT ![w] = "find"]
+    /\ UNCHANGED <<srch, blocked, waiting, wk, permit, cur, local, global, idle, nsearch,
+                   tstate, blockedOnce, runs, subPc, bpc>>
+
+SpinGiveUp(w) ==
+    /\ pc[w] = "spin"
+    \* Bug SpinLeavesCount: the spinner parks still counted as searching.
+    /\ pc' = [pc EXCEPT ![w] = IF Bug = "SpinLeavesCount" THEN "push" ELSE "dec"]
+    /\ UNCHANGED <<srch, blocked, waiting, wk, permit, cur, local, global, idle, nsearch,
+                   tstate, blockedOnce, runs, subPc, bpc>>
 
 Chain(w) ==                            \* Tokio's chain: the last searcher wakes the next one
     /\ pc[w] = "chain"
@@ -496,6 +524,7 @@ Quiescent ==
 WorkerProgram(w) ==
     \/ Find(w) \/ Chain(w) \/ OwedWake(w) \/ Complete(w)
     \/ RetireWake(w) \/ Exit(w)
+    \/ SpinFound(w) \/ SpinGiveUp(w)
     \/ StopSearching(w) \/ Publish(w) \/ Recheck(w) \/ WakeUp(w)
 
 Next ==

@@ -191,6 +191,11 @@ public interface Scheduler extends ExecutorService, AutoCloseable {
     public static final Duration DEFAULT_PREEMPTION_THRESHOLD = Duration.ofMillis(20);
     /** Default balancer period. */
     public static final Duration DEFAULT_BALANCER_INTERVAL = Duration.ofMillis(1);
+    /**
+     * Default pre-park spin: 50 µs, chosen with the JMH suite on a 2-core VM (see {@code
+     * spec/PERFORMANCE.md}).
+     */
+    public static final Duration DEFAULT_SPIN_BEFORE_PARK = Duration.ofNanos(50_000);
     /** Default thread cap. */
     public static final int DEFAULT_MAX_THREADS = 512;
 
@@ -200,6 +205,7 @@ public interface Scheduler extends ExecutorService, AutoCloseable {
     private boolean preemption = true;
     private Duration preemptionThreshold = DEFAULT_PREEMPTION_THRESHOLD;
     private Duration balancerInterval = DEFAULT_BALANCER_INTERVAL;
+    private Duration spinBeforePark = DEFAULT_SPIN_BEFORE_PARK;
     private String threadNamePrefix = "smolscale-worker-";
     private @Nullable ThreadFactory threadFactory;
     private @Nullable UncaughtExceptionHandler handler;
@@ -292,6 +298,28 @@ public interface Scheduler extends ExecutorService, AutoCloseable {
     }
 
     /**
+     * Sets how long a worker that ran out of work may spin, watching the global queue, before it
+     * parks. Default 50 µs. The spin is adaptive: a worker spins only if its last park was short
+     * (it was woken within this time, so a spin would have caught the work) or its last spin
+     * found work, and only while every other worker is parked: requests farther apart than the
+     * limit turn it off, and it never takes a CPU from a running worker. A spinning worker takes
+     * the next task from another thread without a wake-up; zero turns spinning off.
+     *
+     * @param spin zero to at most {@link SchedulerConfig#MAX_SPIN_BEFORE_PARK}
+     * @return this builder
+     */
+    public Builder spinBeforePark(Duration spin) {
+      Objects.requireNonNull(spin, "spinBeforePark");
+      if (spin.isNegative() || spin.compareTo(SchedulerConfig.MAX_SPIN_BEFORE_PARK) > 0) {
+        throw new IllegalArgumentException(
+            "spinBeforePark must be in [0, " + SchedulerConfig.MAX_SPIN_BEFORE_PARK + "], was "
+                + spin);
+      }
+      this.spinBeforePark = spin;
+      return this;
+    }
+
+    /**
      * Sets the prefix of worker thread names.
      *
      * @param prefix not empty
@@ -339,6 +367,7 @@ public interface Scheduler extends ExecutorService, AutoCloseable {
      *   <li>{@code smolscale.preemption}: {@code true} or {@code false}
      *   <li>{@code smolscale.preemptionThresholdMillis}: positive integer
      *   <li>{@code smolscale.balancerIntervalMicros}: positive integer, at most 1,000,000
+     *   <li>{@code smolscale.spinBeforeParkMicros}: integer, 0 (no spin) to 1,000
      *   <li>{@code smolscale.threadNamePrefix}: non-empty string
      * </ul>
      *
@@ -380,6 +409,11 @@ public interface Scheduler extends ExecutorService, AutoCloseable {
         String p = v;
         property("smolscale.balancerIntervalMicros", v,
             () -> balancerInterval(Duration.ofNanos(1000L * intProperty(p))));
+      }
+      if ((v = properties.getProperty("smolscale.spinBeforeParkMicros")) != null) {
+        String p = v;
+        property("smolscale.spinBeforeParkMicros", v,
+            () -> spinBeforePark(Duration.ofNanos(1000L * intProperty(p))));
       }
       if ((v = properties.getProperty("smolscale.threadNamePrefix")) != null) {
         String p = v;
@@ -439,6 +473,7 @@ public interface Scheduler extends ExecutorService, AutoCloseable {
           preemption,
           preemptionThreshold,
           balancerInterval,
+          spinBeforePark,
           threadNamePrefix,
           threadFactory,
           handler);

@@ -17,6 +17,8 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * @param preemption whether the monitor replaces workers stuck in one task
  * @param preemptionThreshold how long a worker may run one task before it is deemed blocked
  * @param balancerInterval the balancer's period while workers are active
+ * @param spinBeforePark how long a worker that ran out of work may spin, watching for new work,
+ *     before it parks (adaptive: only after short parks; zero turns spinning off)
  * @param threadNamePrefix prefix of worker thread names (a number follows)
  * @param threadFactory makes worker threads, or null for daemon threads named by the prefix
  * @param uncaughtExceptionHandler receives failures of detached tasks, or null for the thread's
@@ -29,12 +31,19 @@ public record SchedulerConfig(
     boolean preemption,
     Duration preemptionThreshold,
     Duration balancerInterval,
+    Duration spinBeforePark,
     String threadNamePrefix,
     @Nullable ThreadFactory threadFactory,
     @Nullable UncaughtExceptionHandler uncaughtExceptionHandler) {
 
   /** Upper bound of {@link #parallelism()} and {@link #maxThreads()}. */
   public static final int MAX_THREADS_LIMIT = 32_767;
+
+  /**
+   * Upper bound of {@link #spinBeforePark()}: a spin is meant to bridge the gap between two
+   * messages of an exchange, microseconds; a millisecond of spinning is already a waste of a core.
+   */
+  public static final Duration MAX_SPIN_BEFORE_PARK = Duration.ofMillis(1);
 
   /**
    * Validates the values.
@@ -45,6 +54,7 @@ public record SchedulerConfig(
    * @param preemption whether stuck workers are replaced
    * @param preemptionThreshold time in one task before a worker is deemed blocked
    * @param balancerInterval the balancer's period
+   * @param spinBeforePark the longest pre-park spin, zero to not spin
    * @param threadNamePrefix prefix of worker thread names
    * @param threadFactory makes worker threads, or null
    * @param uncaughtExceptionHandler receives failures of detached tasks, or null
@@ -55,6 +65,7 @@ public record SchedulerConfig(
     Objects.requireNonNull(keepAlive, "keepAlive");
     Objects.requireNonNull(preemptionThreshold, "preemptionThreshold");
     Objects.requireNonNull(balancerInterval, "balancerInterval");
+    Objects.requireNonNull(spinBeforePark, "spinBeforePark");
     Objects.requireNonNull(threadNamePrefix, "threadNamePrefix");
     if (parallelism < 1 || parallelism > MAX_THREADS_LIMIT) {
       throw new IllegalArgumentException(
@@ -71,6 +82,10 @@ public record SchedulerConfig(
     if (balancerInterval.compareTo(Duration.ofSeconds(1)) > 0) {
       throw new IllegalArgumentException(
           "balancerInterval must be at most 1 s, was " + balancerInterval);
+    }
+    if (spinBeforePark.isNegative() || spinBeforePark.compareTo(MAX_SPIN_BEFORE_PARK) > 0) {
+      throw new IllegalArgumentException(
+          "spinBeforePark must be in [0, " + MAX_SPIN_BEFORE_PARK + "], was " + spinBeforePark);
     }
     if (threadNamePrefix.isEmpty()) {
       throw new IllegalArgumentException("threadNamePrefix must not be empty");

@@ -111,6 +111,7 @@ public final class WorkBalancingScheduler extends AbstractExecutorService
   private final int parallelism;
   private final int maxThreads;
   private final long keepAliveNanos;
+  private final long spinNanos;
   final GlobalQueue global;
   final IdleSet<Worker> idle = new IdleSet<>();
   private final Balancer balancer;
@@ -139,6 +140,8 @@ public final class WorkBalancingScheduler extends AbstractExecutorService
   private final LongAdder threadsStarted = new LongAdder();
   private final LongAdder threadsRetired = new LongAdder();
   private final LongAdder wakeups = new LongAdder();
+  private final LongAdder spinHits = new LongAdder();
+  private final LongAdder spinMisses = new LongAdder();
   private final LongAdder retiredLocalPushes = new LongAdder();
   private final LongAdder retiredCompleted = new LongAdder();
 
@@ -157,6 +160,7 @@ public final class WorkBalancingScheduler extends AbstractExecutorService
     this.parallelism = config.parallelism();
     this.maxThreads = config.maxThreads();
     this.keepAliveNanos = Durations.saturatedNanos(config.keepAlive());
+    this.spinNanos = config.spinBeforePark().toNanos(); // at most 1 ms: validated by the config
     this.global = new GlobalQueue();
     this.reporter = new UncaughtReporter(config.uncaughtExceptionHandler());
     this.balancer = new Balancer(this);
@@ -204,6 +208,9 @@ public final class WorkBalancingScheduler extends AbstractExecutorService
     }
     Worker w = idle.popToSearch();
     if (w != null) {
+      if (spinNanos > 0) {
+        w.stampWoken(System.nanoTime()); // how long it slept: the adaptive spin's evidence
+      }
       Parker p = w.parker;
       if (p != null) {
         p.unpark();
@@ -330,6 +337,30 @@ public final class WorkBalancingScheduler extends AbstractExecutorService
 
   long keepAliveNanos() {
     return keepAliveNanos;
+  }
+
+  /** The longest pre-park spin in nanoseconds, 0 for none; see {@code Worker.idle}. */
+  long spinNanos() {
+    return spinNanos;
+  }
+
+  /**
+   * Counts the outcome of a pre-park spin.
+   *
+   * @param hit whether the spin found work
+   */
+  void countSpin(boolean hit) {
+    (hit ? spinHits : spinMisses).increment();
+  }
+
+  /** Pre-park spins that found work (statistics, for tests and JMX). */
+  long spinHits() {
+    return spinHits.sum();
+  }
+
+  /** Pre-park spins that found nothing and parked (statistics, for tests and JMX). */
+  long spinMisses() {
+    return spinMisses.sum();
   }
 
   boolean isShuttingDown() {

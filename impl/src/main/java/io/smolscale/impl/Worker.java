@@ -59,9 +59,18 @@ final class Worker extends IdleSet.Node implements Runnable {
   /** A benchmark-only planted slowdown per task (the regression harness's negative control). */
   private static final long DEBUG_DELAY_NANOS = Long.getLong("smolscale.debug.workerDelayNanos", 0L);
 
+  /**
+   * Global-queue checks per burst of a pre-park spin, between two {@link Thread#yield}s: about
+   * 5-10 µs of {@link Thread#onSpinWait} on x86. Chosen with the JMH suite (32 made ping_pong
+   * twice as slow through the system calls; never yielding starved a woken thread placed on the
+   * spinner's CPU, see {@link #spinBeforeParking}).
+   */
+  private static final int SPIN_BURST = 256;
+
   private static final VarHandle SEQ;
   private static final VarHandle BLOCKED;
   private static final VarHandle LOCAL_PUSHES;
+  private static final VarHandle WOKEN_AT;
 
   static {
     try {
@@ -69,6 +78,7 @@ final class Worker extends IdleSet.Node implements Runnable {
       SEQ = l.findVarHandle(Worker.class, "seq", long.class);
       BLOCKED = l.findVarHandle(Worker.class, "blocked", boolean.class);
       LOCAL_PUSHES = l.findVarHandle(Worker.class, "localPushes", long.class);
+      WOKEN_AT = l.findVarHandle(Worker.class, "wokenAtNanos", long.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
@@ -98,6 +108,22 @@ final class Worker extends IdleSet.Node implements Runnable {
   /** Owner-only: tasks run since start, for the global-queue fairness check. */
   private int ticks;
 
+  /**
+   * Owner-only: whether the next idle spell starts with a spin. Set when the last park was short
+   * (its waker popped the worker within the spin limit, so a spin would have caught the work) or
+   * the last spin found work; cleared when a spin finds nothing or a park was long.
+   */
+  private boolean spinHint;
+
+  /**
+   * When a waker last popped this worker ({@link System#nanoTime}), for the adaptive spin. Written
+   * by the waker with an opaque store, read by the owner with an opaque load after it sees itself
+   * popped. No ordering is needed: the value is a heuristic, and a stale one (possible only when
+   * the owner noticed the pop before the waker's store, e.g. after a park timeout) costs at most
+   * one spin more or less.
+   */
+  private long wokenAtNanos;
+
   /** Owner-only: the worker retires from the parked state (it is not counted as awake). */
   boolean retiredWhileParked;
 
@@ -122,6 +148,15 @@ final class Worker extends IdleSet.Node implements Runnable {
       return ((WorkerThread) t).worker;
     }
     return CURRENT.get();
+  }
+
+  /**
+   * Records when a waker popped this worker (see {@link #wokenAtNanos}).
+   *
+   * @param now the waker's {@link System#nanoTime}
+   */
+  void stampWoken(long now) {
+    WOKEN_AT.setOpaque(this, now);
   }
 
   long seqOpaque() {
@@ -255,6 +290,10 @@ final class Worker extends IdleSet.Node implements Runnable {
    */
   private boolean idle() {
     IdleSet<Worker> idleSet = pool.idle;
+    long spinNanos = pool.spinNanos();
+    if (spinHint && spinBeforeParking(spinNanos)) {
+      return true;
+    }
     if (searching) {
       searching = false;
       idleSet.decrementSearching();
@@ -285,9 +324,11 @@ final class Worker extends IdleSet.Node implements Runnable {
       // LockSupport.park return at once and turn this loop into a spin: there is no task to
       // deliver it to, so it is dropped.
       Thread.interrupted();
+      long parkedAt = spinNanos > 0 ? System.nanoTime() : 0L;
       boolean permit = p.park(keepAlive);
       if (!isIdle()) {
         // Popped by a waker (counted as searching by it), or by shutdown.
+        spinHint = spinNanos > 0 && (long) WOKEN_AT.getOpaque(this) - parkedAt <= spinNanos;
         searching = true;
         pool.workerWoke();
         if (pool.isShuttingDown() && pool.global.isEmpty()) {
@@ -310,6 +351,63 @@ final class Worker extends IdleSet.Node implements Runnable {
       }
       // A stale permit or spurious return while still in the set: park again.
     }
+  }
+
+  /**
+   * Spins for at most {@code spinNanos} waiting for the global queue to become non-empty,
+   * instead of parking at once; adaptive, so that it runs only where it pays.
+   *
+   * <p>Why: a request/response exchange with a thread outside the pool (ping_pong's client,
+   * spawn_one's caller) sends the next message a few microseconds after the worker ran out of
+   * work. Parking costs the worker a futex sleep and the sender an unpark system call and a
+   * thread wake-up, several microseconds of CPU on each side; a worker still spinning takes the
+   * message at once and nobody is woken. At partial load (messages hundreds of microseconds
+   * apart) a spin only burns CPU, which is the BRIEF's warning about BEAM's and ForkJoinPool's
+   * spinning. So the spin is adaptive, in the spirit of HotSpot's adaptive spinning for
+   * contended monitors and of Go's limit on spinning Ms: a worker spins only if its last park
+   * was short or its last spin found work, a spin that finds nothing turns spinning off for that
+   * worker until a short park is seen again, and only the last awake worker spins (every other
+   * worker is parked, so the spin takes no CPU a running worker could use; on two cores a spin
+   * beside a busy worker made spawn_many 35 % slower), so at most one spins at a time.
+   *
+   * <p>Protocol: the spinner counts itself as searching (only if the count was 0, {@link
+   * IdleSet#tryStartSearchingAlone}), so submitters leave the wake-up to it, exactly as with a
+   * woken searcher; the Dekker argument of {@link WorkBalancingScheduler} holds unchanged because
+   * a spinner that gives up goes through the same decrement, publish, re-check sequence as any
+   * searcher. Only the global queue is watched: nobody but the owner pushes to the local queue.
+   *
+   * @param spinNanos the longest spin ({@code SchedulerConfig.spinBeforePark})
+   * @return true if work appeared (the worker is searching), false to park as usual
+   */
+  private boolean spinBeforeParking(long spinNanos) {
+    if (pool.awakeWorkers() > 1) {
+      return false; // another worker is running: a spin would take its CPU (spawn_many: +35 %)
+    }
+    if (!searching) {
+      if (!pool.idle.tryStartSearchingAlone()) {
+        return false; // someone else is searching or spinning: it will take the next task
+      }
+      searching = true;
+    }
+    GlobalQueue g = pool.global;
+    long deadline = System.nanoTime() + spinNanos;
+    do {
+      for (int i = 0; i < SPIN_BURST; i++) {
+        if (!g.isEmpty()) {
+          pool.countSpin(true);
+          return true;
+        }
+        Thread.onSpinWait();
+      }
+      // Yield between bursts: the thread this worker just woke (the one that will send the next
+      // message) is often placed on this very CPU by the OS (Linux's wake-affine placement), and
+      // a pure spin would keep it off the CPU until the spin ends. Kotlin's scheduler and Go's
+      // spinning Ms yield for the same reason.
+      Thread.yield();
+    } while (System.nanoTime() - deadline < 0 && !pool.isShuttingDown());
+    pool.countSpin(false);
+    spinHint = false;
+    return false;
   }
 
   /**

@@ -194,6 +194,18 @@ public final class IdleSet<N extends IdleSet.Node> {
   }
 
   /**
+   * Counts the caller as searching only if nobody is: how a worker about to go idle becomes the
+   * one pre-park spinner (see {@code Worker}). A volatile compare-and-set from 0 to 1, so that a
+   * submitter that reads the count after publishing its task either sees the spinner or was
+   * ordered before it (and the spinner's later look at the global queue sees the task).
+   *
+   * @return true if the count went from 0 to 1
+   */
+  public boolean tryStartSearchingAlone() {
+    return SEARCHING.compareAndSet(this, 0, 1);
+  }
+
+  /**
    * Stops counting a worker as searching.
    *
    * @return the count after the decrement

@@ -67,12 +67,13 @@ class BuilderConfigTest {
         .preemption(false)
         .preemptionThreshold(Duration.ofMillis(45))
         .balancerInterval(Duration.ofSeconds(1))
+        .spinBeforePark(Duration.ofNanos(7_000))
         .threadNamePrefix("p-")
         .threadFactory(factory)
         .uncaughtExceptionHandler(handler)
         .toConfig();
     assertEquals(new SchedulerConfig(3, 9, Duration.ofMillis(123), false, Duration.ofMillis(45),
-        Duration.ofSeconds(1), "p-", factory, handler), c);
+        Duration.ofSeconds(1), Duration.ofNanos(7_000), "p-", factory, handler), c);
     assertEquals(600, Scheduler.builder().parallelism(600).toConfig().maxThreads());
   }
 
@@ -94,6 +95,8 @@ class BuilderConfigTest {
     assertRejectedNaming("balancerInterval",
         () -> b.balancerInterval(Duration.ofSeconds(1).plusNanos(1)));
     assertRejectedNaming("threadNamePrefix", () -> b.threadNamePrefix(""));
+    assertRejectedNaming("spinBeforePark", () -> b.spinBeforePark(Duration.ofNanos(-1)));
+    assertRejectedNaming("spinBeforePark", () -> b.spinBeforePark(Duration.ofMillis(2)));
     // The refused values left the builder as it was.
     assertEquals(Scheduler.builder().toConfig(), b.toConfig());
   }
@@ -106,6 +109,7 @@ class BuilderConfigTest {
     assertNullRejectedNaming("preemptionThreshold", () -> b.preemptionThreshold(null));
     assertNullRejectedNaming("balancerInterval", () -> b.balancerInterval(null));
     assertNullRejectedNaming("threadNamePrefix", () -> b.threadNamePrefix(null));
+    assertNullRejectedNaming("spinBeforePark", () -> b.spinBeforePark(null));
     assertNullRejectedNaming("threadFactory", () -> b.threadFactory(null));
     assertNullRejectedNaming("uncaughtExceptionHandler", () -> b.uncaughtExceptionHandler(null));
     assertNullRejectedNaming("properties", () -> b.fromProperties(null));
@@ -125,30 +129,36 @@ class BuilderConfigTest {
   void schedulerConfigValidatesItsValues() {
     Duration ok = Duration.ofMillis(1);
     assertRejectedNaming("parallelism",
-        () -> new SchedulerConfig(0, 1, ok, true, ok, ok, "p", null, null));
+        () -> new SchedulerConfig(0, 1, ok, true, ok, ok, Duration.ZERO, "p", null, null));
     assertRejectedNaming("maxThreads",
-        () -> new SchedulerConfig(2, 1, ok, true, ok, ok, "p", null, null));
+        () -> new SchedulerConfig(2, 1, ok, true, ok, ok, Duration.ZERO, "p", null, null));
     assertRejectedNaming("maxThreads", () -> new SchedulerConfig(
-        1, SchedulerConfig.MAX_THREADS_LIMIT + 1, ok, true, ok, ok, "p", null, null));
+        1, SchedulerConfig.MAX_THREADS_LIMIT + 1, ok, true, ok, ok, Duration.ZERO, "p", null, null));
     assertRejectedNaming("keepAlive",
-        () -> new SchedulerConfig(1, 1, Duration.ZERO, true, ok, ok, "p", null, null));
+        () -> new SchedulerConfig(1, 1, Duration.ZERO, true, ok, ok, Duration.ZERO, "p", null, null));
     assertRejectedNaming("preemptionThreshold",
-        () -> new SchedulerConfig(1, 1, ok, true, Duration.ofMillis(-1), ok, "p", null, null));
+        () -> new SchedulerConfig(1, 1, ok, true, Duration.ofMillis(-1), ok, Duration.ZERO, "p", null, null));
     assertRejectedNaming("balancerInterval",
-        () -> new SchedulerConfig(1, 1, ok, true, ok, Duration.ZERO, "p", null, null));
+        () -> new SchedulerConfig(1, 1, ok, true, ok, Duration.ZERO, Duration.ZERO, "p", null, null));
     assertRejectedNaming("balancerInterval",
-        () -> new SchedulerConfig(1, 1, ok, true, ok, Duration.ofSeconds(2), "p", null, null));
+        () -> new SchedulerConfig(1, 1, ok, true, ok, Duration.ofSeconds(2), Duration.ZERO, "p", null, null));
     assertRejectedNaming("threadNamePrefix",
-        () -> new SchedulerConfig(1, 1, ok, true, ok, ok, "", null, null));
+        () -> new SchedulerConfig(1, 1, ok, true, ok, ok, Duration.ZERO, "", null, null));
     assertNullRejectedNaming("keepAlive",
-        () -> new SchedulerConfig(1, 1, null, true, ok, ok, "p", null, null));
+        () -> new SchedulerConfig(1, 1, null, true, ok, ok, Duration.ZERO, "p", null, null));
     assertNullRejectedNaming("preemptionThreshold",
-        () -> new SchedulerConfig(1, 1, ok, true, null, ok, "p", null, null));
+        () -> new SchedulerConfig(1, 1, ok, true, null, ok, Duration.ZERO, "p", null, null));
     assertNullRejectedNaming("balancerInterval",
-        () -> new SchedulerConfig(1, 1, ok, true, ok, null, "p", null, null));
+        () -> new SchedulerConfig(1, 1, ok, true, ok, null, Duration.ZERO, "p", null, null));
     assertNullRejectedNaming("threadNamePrefix",
-        () -> new SchedulerConfig(1, 1, ok, true, ok, ok, null, null, null));
-    SchedulerConfig c = new SchedulerConfig(1, 1, ok, false, ok, ok, "p", null, null);
+        () -> new SchedulerConfig(1, 1, ok, true, ok, ok, Duration.ZERO, null, null, null));
+    assertNullRejectedNaming("spinBeforePark",
+        () -> new SchedulerConfig(1, 1, ok, true, ok, ok, null, "p", null, null));
+    assertRejectedNaming("spinBeforePark",
+        () -> new SchedulerConfig(1, 1, ok, true, ok, ok, Duration.ofNanos(-1), "p", null, null));
+    assertRejectedNaming("spinBeforePark", () -> new SchedulerConfig(
+        1, 1, ok, true, ok, ok, Duration.ofMillis(1).plusNanos(1), "p", null, null));
+    SchedulerConfig c = new SchedulerConfig(1, 1, ok, false, ok, ok, Duration.ZERO, "p", null, null);
     assertEquals(1, c.parallelism());
     assertFalse(c.preemption());
   }
@@ -165,6 +175,7 @@ class BuilderConfigTest {
     p.setProperty("smolscale.preemptionThresholdMillis", "40");
     p.setProperty("smolscale.balancerIntervalMicros", "1000000");
     p.setProperty("smolscale.threadNamePrefix", "props-");
+    p.setProperty("smolscale.spinBeforeParkMicros", "0");
     SchedulerConfig c = Scheduler.builder().fromProperties(p).toConfig();
     assertEquals(3, c.parallelism());
     assertEquals(12, c.maxThreads());
@@ -173,6 +184,8 @@ class BuilderConfigTest {
     assertEquals(Duration.ofMillis(40), c.preemptionThreshold());
     assertEquals(Duration.ofSeconds(1), c.balancerInterval());
     assertEquals("props-", c.threadNamePrefix());
+    assertEquals(Duration.ZERO, c.spinBeforePark());
+    assertEquals(Scheduler.Builder.DEFAULT_SPIN_BEFORE_PARK, Scheduler.builder().toConfig().spinBeforePark());
     assertEquals(Scheduler.builder().parallelism(5).toConfig(),
         Scheduler.builder().parallelism(5).fromProperties(new Properties()).toConfig());
   }
@@ -187,6 +200,7 @@ class BuilderConfigTest {
       "smolscale.preemptionThresholdMillis=20ms",
       "smolscale.balancerIntervalMicros=fast",
       "smolscale.balancerIntervalMicros=99999999999",
+      "smolscale.spinBeforeParkMicros=short",
   })
   void unparsablePropertyIsRejectedNamingTheProperty(String key, String value) {
     Properties p = new Properties();
@@ -207,6 +221,8 @@ class BuilderConfigTest {
       "smolscale.preemptionThresholdMillis=0",
       "smolscale.balancerIntervalMicros=0",
       "smolscale.balancerIntervalMicros=1000001",
+      "smolscale.spinBeforeParkMicros=-1",
+      "smolscale.spinBeforeParkMicros=1001",
       "smolscale.threadNamePrefix=\"\"",
   })
   void outOfRangePropertyIsRejectedNamingTheProperty(String key, String value) {
