@@ -109,9 +109,13 @@ final class BenchRunner {
   static Measurement run(Suite suite, String executor, Settings s, File log) {
     boolean retained = isRetained(suite);
     int forks = s.forks();
-    if (forks == 0 && suite.name().equals("context_switch_busy")) {
-      // context_switch_busy leaves a starved chain behind on the pools that starve it, and JMH
-      // keeps a failed benchmark's state: never run it in the runner's own JVM.
+    if (forks == 0
+        && (suite.name().equals("context_switch_busy") || suite.name().equals("blocking"))) {
+      // Both leave work behind on the pools that starve them (a chain of yielders; blocking's
+      // feeder, whose trial tear-down JMH skips when the benchmark fails), and JMH keeps a failed
+      // benchmark's state: never run them in the runner's own JVM. Seen on JDK 25: the common
+      // pool's starved blocking run kept its feeder going, and every later run in the JVM
+      // starved or failed.
       forks = 1;
     } else if (forks > 0 && retained) {
       // One measurement per fresh JVM: queue arrays keep their capacity once grown (see Retained).
