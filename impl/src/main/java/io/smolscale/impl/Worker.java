@@ -47,7 +47,14 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  *   <li>{@code blocked}: set by the monitor or the owner with a CAS, cleared by the owner; read
  *       by the owner (opaque, on the spawn path) and by the balancer (volatile).
  *   <li>{@code localPushes}: statistics, opaque stores by the owner.
+ *   <li>{@code wokenAtNanos}: when a waker popped the worker, an opaque store by the waker read
+ *       with an opaque load by the owner, for the adaptive pre-park spin's heuristic only (a
+ *       stale value changes whether the next idle spell starts with a spin, nothing else).
  * </ul>
+ *
+ * <p>Pre-park spin ({@link #spinBeforeParking}): before the sequence above, a worker whose last
+ * park was short may spin for at most {@code SchedulerConfig.spinBeforePark} watching the global
+ * queue, counted as searching, so that a request from another thread is taken without a wake-up.
  */
 final class Worker extends IdleSet.Node implements Runnable {
   /** Every this many tasks, the global queue is looked at before the local one. */
