@@ -28,6 +28,10 @@ package io.smolscale;
  * @param threadsStarted worker threads started
  * @param threadsRetired worker threads that have exited
  * @param wakeups parked workers woken to take new work
+ * @param spinHits times a worker that ran out of work found more while spinning before it parked
+ *     (see {@link SchedulerConfig#spinBeforePark()}): each saved a park and a wake-up
+ * @param spinMisses times that spin ended without work and the worker parked (its CPU was spent
+ *     for nothing)
  */
 public record Stats(
     int workers,
@@ -47,4 +51,6 @@ public record Stats(
     long compensations,
     long threadsStarted,
     long threadsRetired,
-    long wakeups) {}
+    long wakeups,
+    long spinHits,
+    long spinMisses) {}

@@ -353,16 +353,6 @@ public final class WorkBalancingScheduler extends AbstractExecutorService
     (hit ? spinHits : spinMisses).increment();
   }
 
-  /** Pre-park spins that found work (statistics, for tests and JMX). */
-  long spinHits() {
-    return spinHits.sum();
-  }
-
-  /** Pre-park spins that found nothing and parked (statistics, for tests and JMX). */
-  long spinMisses() {
-    return spinMisses.sum();
-  }
-
   boolean isShuttingDown() {
     return runState != RUNNING;
   }
@@ -677,7 +667,9 @@ public final class WorkBalancingScheduler extends AbstractExecutorService
         compensations.sum(),
         threadsStarted.sum(),
         threadsRetired.sum(),
-        wakeups.sum());
+        wakeups.sum(),
+        spinHits.sum(),
+        spinMisses.sum());
   }
 
   // ------------------------------------------------------------------ life cycle

@@ -2,7 +2,9 @@ package io.smolscale.impl.jmx;
 
 /**
  * The JMX view of a scheduler's {@link io.smolscale.Stats}: the global scheduler registers one
- * as {@code io.smolscale:type=Scheduler,name=global}. Each attribute is the field of the same name.
+ * as {@code io.smolscale:type=Scheduler,name=global}. There is one attribute per component of
+ * {@code Stats}, named after it with the first letter capitalised ({@code spinHits} is {@code
+ * SpinHits}), with the meaning documented there; each read takes a fresh snapshot.
  */
 public interface SchedulerMXBean {
   /** @return live worker threads */
@@ -29,8 +31,20 @@ public interface SchedulerMXBean {
   /** @return tasks run */
   long getCompleted();
 
+  /** @return tasks pushed to the spawning or woken worker's local queue */
+  long getLocalPushes();
+
+  /** @return tasks pushed to the global queue (outside submissions, overflow) */
+  long getGlobalPushes();
+
+  /** @return backlogs shared with idle workers */
+  long getSharedBatches();
+
   /** @return tasks moved by the balancer or preemptor */
   long getBalancerMoves();
+
+  /** @return balancer periods run */
+  long getBalancerTicks();
 
   /** @return workers preempted by the monitor */
   long getPreemptions();
@@ -43,4 +57,13 @@ public interface SchedulerMXBean {
 
   /** @return worker threads retired */
   long getThreadsRetired();
+
+  /** @return parked workers woken to take new work */
+  long getWakeups();
+
+  /** @return pre-park spins that found work */
+  long getSpinHits();
+
+  /** @return pre-park spins that found none and parked */
+  long getSpinMisses();
 }

@@ -1,0 +1,127 @@
+package io.smolscale.impl.jmx;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.smolscale.Scheduler;
+import io.smolscale.Stats;
+import io.smolscale.Task;
+import java.lang.management.ManagementFactory;
+import java.lang.reflect.RecordComponent;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import javax.management.MBeanAttributeInfo;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** What a JMX console sees of a scheduler: every {@link Stats} component, by name and value. */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class SchedulerJmxTest {
+  private static final MBeanServer SERVER = ManagementFactory.getPlatformMBeanServer();
+
+  private static String attributeName(RecordComponent c) {
+    return Character.toUpperCase(c.getName().charAt(0)) + c.getName().substring(1);
+  }
+
+  /**
+   * Proves the bean shows every component of {@code Stats} (so a counter added to the record
+   * without a JMX attribute fails here), with the same type, read-only, and nothing else.
+   */
+  @Test
+  void everyStatsComponentIsAnAttribute() throws Exception {
+    try (Scheduler s = Scheduler.builder().parallelism(1).threadNamePrefix("jmx-shape-").build()) {
+      assertTrue(SchedulerJmx.register(s, "jmx-shape"));
+      try {
+        Map<String, MBeanAttributeInfo> attrs = new TreeMap<>();
+        for (MBeanAttributeInfo a :
+            SERVER.getMBeanInfo(SchedulerJmx.objectName("jmx-shape")).getAttributes()) {
+          attrs.put(a.getName(), a);
+        }
+        List<String> expected = new ArrayList<>();
+        for (RecordComponent c : Stats.class.getRecordComponents()) {
+          String name = attributeName(c);
+          expected.add(name);
+          MBeanAttributeInfo a = attrs.get(name);
+          assertTrue(a != null, "Stats." + c.getName() + " has no JMX attribute " + name);
+          assertEquals(c.getType().getName(), a.getType(), name + "'s type");
+          assertTrue(a.isReadable() && !a.isWritable(), name + " must be read-only");
+        }
+        assertEquals(
+            new TreeSet<>(expected), attrs.keySet(), "attributes beyond Stats' components");
+      } finally {
+        assertTrue(SchedulerJmx.unregister("jmx-shape"));
+      }
+    }
+  }
+
+  /**
+   * Proves the attributes are the scheduler's live counters: after 300 tasks have run and the
+   * scheduler has closed (nothing moves any more), each attribute equals the component of the
+   * same name in {@code stats()}, and the task counters say 300.
+   */
+  @Test
+  void attributesReadTheSchedulersCounters() throws Exception {
+    int n = 300;
+    Scheduler s = Scheduler.builder().parallelism(2).threadNamePrefix("jmx-values-").build();
+    assertTrue(SchedulerJmx.register(s, "jmx-values"));
+    ObjectName name = SchedulerJmx.objectName("jmx-values");
+    try {
+      try (s) {
+        List<Task<Integer>> tasks = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+          int k = i;
+          tasks.add(s.spawn(() -> k * 2));
+        }
+        for (int i = 0; i < n; i++) {
+          assertEquals(2 * i, tasks.get(i).join());
+        }
+      }
+      Stats st = s.stats();
+      assertEquals(n, st.spawned());
+      assertEquals(n, st.completed());
+      for (RecordComponent c : Stats.class.getRecordComponents()) {
+        Object viaJmx = SERVER.getAttribute(name, attributeName(c));
+        assertEquals(c.getAccessor().invoke(st), viaJmx, c.getName());
+      }
+      assertEquals((long) n, SERVER.getAttribute(name, "Spawned"));
+      assertEquals(0, SERVER.getAttribute(name, "Workers"));
+    } finally {
+      assertTrue(SchedulerJmx.unregister("jmx-values"));
+    }
+    assertFalse(SERVER.isRegistered(name), "unregister left the bean");
+    assertFalse(SchedulerJmx.unregister("jmx-values"), "a second unregister found a bean");
+  }
+
+  /** A name taken is refused without an exception: the scheduler works without JMX. */
+  @Test
+  void aTakenNameIsRefusedQuietly() {
+    try (Scheduler a = Scheduler.builder().parallelism(1).build();
+        Scheduler b = Scheduler.builder().parallelism(1).build()) {
+      assertTrue(SchedulerJmx.register(a, "jmx-taken"));
+      try {
+        assertFalse(SchedulerJmx.register(b, "jmx-taken"));
+      } finally {
+        assertTrue(SchedulerJmx.unregister("jmx-taken"));
+      }
+    }
+  }
+
+  /** A name JMX would mis-parse is a programming error, reported with the name. */
+  @Test
+  void aBadNameIsRejectedWithTheName() {
+    try (Scheduler s = Scheduler.builder().parallelism(1).build()) {
+      IllegalArgumentException e =
+          assertThrows(IllegalArgumentException.class, () -> SchedulerJmx.register(s, "a,b=c"));
+      assertTrue(e.getMessage().contains("\"a,b=c\""), e.getMessage());
+      assertThrows(IllegalArgumentException.class, () -> SchedulerJmx.objectName(""));
+    }
+  }
+}
