@@ -99,7 +99,9 @@ public interface Scheduler extends ExecutorService, AutoCloseable {
 
   /**
    * Yields: the returned stage completes from a task queued behind the work already queued on
-   * this worker (or globally), so continuations chained on it run after that work.
+   * this worker (or globally), so continuations chained on it run after that work has had its
+   * turn: on a single worker, after it has run; on several, after some worker has taken it (it may
+   * still be running there).
    *
    * @return a stage completed once the scheduler has run the yield
    * @throws RejectedExecutionException if the scheduler is shut down

@@ -189,7 +189,7 @@ public final class WorkBalancingScheduler extends AbstractExecutorService
       }
       w.countLocalPush();
       if (local.size() >= SHARE_THRESHOLD && idle.size() > 0 && idle.searching() == 0) {
-        if (local.drainHalfTo(global) > 0) {
+        if (local.shareHalfTo(global) > 0) {
           sharedBatches.increment();
           wakeOne();
         }

@@ -33,6 +33,14 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * tasks for the same reason); with the local queue empty, a batch from the global queue. A worker
  * never looks at another worker's queue.
  *
+ * <p>After its queue spilled (the balancer moved the older half of a stalled worker's queue to
+ * the global queue, or the ring overflowed), the worker polls the global queue first once per
+ * task that left, before it goes back to the ring: the tasks that left were queued before the
+ * ones that stayed, so without this the newer ones would overtake them, and a {@code yieldNow}
+ * continuation could run before the work it yielded to (seen on a loaded machine: a body
+ * descheduled for a tick between {@code spawn} and {@code yieldNow}). Sharing a backlog with
+ * idle workers ({@code LocalQueue.shareHalfTo}) is not counted: that half is for the others.
+ *
  * <p>Going idle ({@link #idle()}): the lost-wake-up defence used by Kotlin's scheduler and Tokio:
  * stop searching, publish idleness (push onto the {@link IdleSet}), re-check the global queue,
  * and only then park. A submitter does the mirror image: publish the task, then look for a
@@ -114,6 +122,13 @@ final class Worker extends IdleSet.Node implements Runnable {
 
   /** Owner-only: tasks run since start, for the global-queue fairness check. */
   private int ticks;
+
+  /**
+   * Owner-only: how many of the tasks counted in {@code local.spilled()} this worker has answered
+   * with a global-queue poll. While it is behind, {@link #findTask()} polls the global queue
+   * first: a batch moved out of the ring was older than what stayed in it.
+   */
+  private long spillTaken;
 
   /**
    * Owner-only: whether the next idle spell starts with a spin. Set when the last park was short
@@ -265,12 +280,20 @@ final class Worker extends IdleSet.Node implements Runnable {
   /** The next task, or null if there is none. Local queue first; see the class comment. */
   private @Nullable Runnable findTask() {
     GlobalQueue global = pool.global;
-    if (++ticks >= GLOBAL_CHECK_INTERVAL) {
-      ticks = 0;
+    long spilled = local.spilled(); // acquire: a batch counted here is in the global queue
+    boolean owed = spilled != spillTaken;
+    if (owed || ++ticks >= GLOBAL_CHECK_INTERVAL) {
+      if (!owed) {
+        ticks = 0;
+      }
       Runnable t = global.poll();
       if (t != null) {
+        if (owed) {
+          spillTaken++;
+        }
         return t;
       }
+      spillTaken = spilled; // the global queue is empty: nothing older than our queue waits
     }
     Runnable t = local.poll();
     if (t != null) {

@@ -489,4 +489,71 @@ class SchedulerMechanismTest {
       assertTrue(r[0] >= rounds / 2, () -> "wake-ups " + r[0] + " (parked between requests)");
     }
   }
+
+  private static Scheduler oneThread(String name) {
+    return builder(name).parallelism(1).maxThreads(1).preemption(false).build();
+  }
+
+  /**
+   * Proves that an overflow does not let newer work overtake older work: a task on the only
+   * worker queues 600 tasks (the 256-slot ring overflows twice, each time moving its older half
+   * to the global queue) and then yields; the yield's continuation must find all 600 run. Before
+   * the worker paid back spilled tasks from the global queue first, it ran the ring's newer tasks
+   * and the yield while about 250 older ones still sat in the global queue.
+   */
+  @Test
+  @Timeout(value = 60, unit = TimeUnit.SECONDS)
+  void yieldRunsAfterEverythingQueuedBeforeItEvenAfterAnOverflow() {
+    int n = 600;
+    try (Scheduler s = oneThread("overflow")) {
+      AtomicInteger ran = new AtomicInteger();
+      Task<Integer> seenByYield =
+          s.spawnAsync(
+              () -> {
+                for (int i = 0; i < n; i++) {
+                  s.execute(ran::incrementAndGet);
+                }
+                return s.yieldNow().thenApply(v -> ran.get());
+              });
+      assertEquals(n, seenByYield.join(), "tasks run when the yield's continuation ran");
+      assertTrue(
+          s.stats().globalPushes() >= 2, () -> "the ring never overflowed: " + s.stats());
+    }
+  }
+
+  /**
+   * Proves the same for the balancer's batch take: while a task runs, half of its worker's queue
+   * is moved to the global queue (as the balancer does to a stalled worker, here called directly
+   * so the test does not depend on timing); the tasks then run in the order they were queued,
+   * and the yield after all of them. Without the pay-back the yield's continuation ran before
+   * most of them (one run saw only task 4 done).
+   */
+  @Test
+  @Timeout(value = 60, unit = TimeUnit.SECONDS)
+  void tasksMovedOffAStalledWorkerStillRunBeforeNewerOnes() {
+    try (Scheduler s = oneThread("spill")) {
+      WorkBalancingScheduler pool = (WorkBalancingScheduler) s;
+      List<Integer> order = java.util.Collections.synchronizedList(new ArrayList<>());
+      Task<List<Integer>> seenByYield =
+          s.spawnAsync(
+              () -> {
+                for (int i = 0; i < 3; i++) {
+                  int k = i;
+                  s.execute(() -> order.add(k));
+                }
+                Worker w = Worker.current();
+                assertTrue(w != null && w.pool == pool, "the body runs on the scheduler's worker");
+                // The balancer itself may also move some if this body is slow (a cold JVM, a
+                // loaded machine): either way at least the older two have left the ring.
+                w.local.drainHalfTo(pool.global);
+                assertTrue(w.local.spilled() >= 2, "moved the older two");
+                for (int i = 3; i < 5; i++) {
+                  int k = i;
+                  s.execute(() -> order.add(k));
+                }
+                return s.yieldNow().thenApply(v -> List.copyOf(order));
+              });
+      assertEquals(List.of(0, 1, 2, 3, 4), seenByYield.join());
+    }
+  }
 }

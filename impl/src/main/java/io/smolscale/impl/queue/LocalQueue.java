@@ -31,15 +31,22 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  *       read-modify-write) and released with a release store. The owner spins for it ({@link
  *       #poll()}): the other holders keep it for a bounded copy of at most half the buffer. The
  *       balancer and preemptor only {@code tryLock} and never wait.
+ *   <li>{@code spilled} counts tasks moved out to the global queue by a batch take or an
+ *       overflow. It is raised with an atomic add in release mode <i>after</i> the batch is in
+ *       the global queue; the owner reads it with acquire ({@link #spilled()}). Edge: the
+ *       global queue's insertion of the batch happens-before the add, which happens-before an
+ *       owner's acquire load that sees it, so an owner that sees the count grow finds those tasks
+ *       in the global queue (or taken by another worker). See {@code Worker.findTask} for why it
+ *       cares: they are older than the tasks left in the ring.
  * </ul>
  *
  * <p>Progress: {@link #offer} is wait-free. {@link #poll()} is blocking only in the sense of a
  * spinlock held for a bounded number of steps by another thread. {@link #drainHalfTo} and {@link
  * #drainAllTo} are wait-free (they give up if the lock is busy).
  *
- * <p>Who may call what: {@link #offer}, {@link #poll()} and {@link #offerOrOverflow} only from
- * the owning worker thread; {@link #drainHalfTo}, {@link #drainAllTo} and {@link #size()} from
- * any thread.
+ * <p>Who may call what: {@link #offer}, {@link #poll()}, {@link #offerOrOverflow} and {@link
+ * #shareHalfTo} only from the owning worker thread; {@link #drainHalfTo}, {@link #drainAllTo},
+ * {@link #spilled()} and {@link #size()} from any thread.
  *
  * <p>Padding: {@code tail} (the producer's line) and {@code head}/lock (the consumers' line)
  * are separated by padding superclasses, as JCTools does, so that a producer and a balancer do
@@ -52,12 +59,14 @@ public final class LocalQueue extends LocalQueueHead {
   private static final VarHandle HEAD;
   private static final VarHandle TAIL;
   private static final VarHandle LOCK;
+  private static final VarHandle SPILLED;
 
   static {
     try {
       MethodHandles.Lookup lookup = MethodHandles.lookup();
       HEAD = lookup.findVarHandle(LocalQueueHead.class, "head", long.class);
       LOCK = lookup.findVarHandle(LocalQueueHead.class, "consumerLock", int.class);
+      SPILLED = lookup.findVarHandle(LocalQueueHead.class, "spilled", long.class);
       TAIL = lookup.findVarHandle(LocalQueueTail.class, "tail", long.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
@@ -167,6 +176,7 @@ public final class LocalQueue extends LocalQueueHead {
       unlock();
     }
     overflow.offerBatch(batch, n, task);
+    SPILLED.getAndAddRelease(this, (long) n + 1); // the task itself went too
     return false;
   }
 
@@ -199,15 +209,25 @@ public final class LocalQueue extends LocalQueueHead {
   }
 
   /**
-   * Moves half of the tasks (rounded up) to the global queue, if the consumer lock is free. Any
-   * thread; used by the balancer for an overloaded or stalled worker and by the owner to share
-   * its backlog.
+   * Moves half of the tasks (rounded up) to the global queue, if the consumer lock is free, and
+   * counts them in {@link #spilled()}. Any thread; used by the balancer for a stalled worker.
    *
    * @param target the global queue
    * @return the number of tasks moved; 0 if the queue was empty or the lock busy
    */
   public int drainHalfTo(GlobalQueue target) {
-    return drainTo(target, false);
+    return drainTo(target, false, true);
+  }
+
+  /**
+   * Like {@link #drainHalfTo}, but not counted in {@link #spilled()}: the owner shares its
+   * backlog with idle workers and should go on with its own queue. Owner only.
+   *
+   * @param target the global queue
+   * @return the number of tasks moved; 0 if the queue was empty
+   */
+  public int shareHalfTo(GlobalQueue target) {
+    return drainTo(target, false, false);
   }
 
   /**
@@ -218,10 +238,10 @@ public final class LocalQueue extends LocalQueueHead {
    * @return the number of tasks moved; 0 if the queue was empty or the lock busy
    */
   public int drainAllTo(GlobalQueue target) {
-    return drainTo(target, true);
+    return drainTo(target, true, true);
   }
 
-  private int drainTo(GlobalQueue target, boolean all) {
+  private int drainTo(GlobalQueue target, boolean all, boolean countSpill) {
     if (lvTail() == (long) HEAD.getOpaque(this) || !tryLock()) {
       return 0;
     }
@@ -241,7 +261,21 @@ public final class LocalQueue extends LocalQueueHead {
     }
     // Outside the lock, so the owner's poll is never held up by the global queue's lock.
     target.offerBatch(batch, n, null);
+    if (countSpill) {
+      SPILLED.getAndAddRelease(this, (long) n); // after the batch is in target: see the overview
+    }
     return n;
+  }
+
+  /**
+   * How many tasks have left this queue for the global queue through {@link #drainHalfTo},
+   * {@link #drainAllTo} or an overflow, since it was made; never decreases. Acquire load: a
+   * caller that sees the count include a batch sees that batch in the global queue.
+   *
+   * @return the count
+   */
+  public long spilled() {
+    return (long) SPILLED.getAcquire(this);
   }
 
   /** Copies n tasks from head h out and advances head. Caller holds the consumer lock. */
@@ -304,4 +338,5 @@ abstract class LocalQueuePad1 extends LocalQueueTail {
 abstract class LocalQueueHead extends LocalQueuePad1 {
   volatile long head;
   volatile int consumerLock;
+  volatile long spilled;
 }
