@@ -1,5 +1,6 @@
 package io.smolscale.impl;
 
+import io.smolscale.impl.jfr.JfrEvents;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.locks.LockSupport;
@@ -57,6 +58,10 @@ import java.util.concurrent.locks.LockSupport;
  * retires. There is no hill-climbing: the decision is per worker and per tick. See {@code
  * spec/DESIGN.md}.
  *
+ * <p>Observability: every move and every mark is counted in {@code Stats} and emitted as a Flight
+ * Recorder event ({@code io.smolscale.TasksMoved}, {@code io.smolscale.WorkerBlocked}; see {@link
+ * JfrEvents}).
+ *
  * <p>Memory model: the balancer reads {@code seq} with opaque loads and {@code blocked} with
  * volatile loads; it changes other workers only through the local queue's try-lock, the worker's
  * {@code blocked} CAS and the scheduler's counters, whose edges are documented there.
@@ -86,6 +91,7 @@ final class Balancer implements Runnable {
   private final long thresholdNanos;
   private final boolean preemption;
   private final int bucketCapacity;
+  private final String prefix;
 
   /** RUNNING while a balancer thread exists (or is being started), else STOPPED. */
   private volatile int state = STOPPED;
@@ -99,6 +105,7 @@ final class Balancer implements Runnable {
     this.thresholdNanos = Durations.saturatedNanos(pool.config().preemptionThreshold());
     this.preemption = pool.config().preemption();
     this.bucketCapacity = Math.max(4, pool.config().parallelism());
+    this.prefix = pool.config().threadNamePrefix();
     this.tokens = bucketCapacity;
   }
 
@@ -187,6 +194,7 @@ final class Balancer implements Runnable {
         int moved = w.local.drainAllTo(pool.global);
         if (moved > 0) {
           pool.countBalancerMoves(moved);
+          JfrEvents.tasksMoved(prefix, w.thread, JfrEvents.BLOCKED, moved);
           wake = true;
         }
         continue;
@@ -197,6 +205,7 @@ final class Balancer implements Runnable {
       int moved = w.local.drainHalfTo(pool.global);
       if (moved > 0) {
         pool.countBalancerMoves(moved);
+        JfrEvents.tasksMoved(prefix, w.thread, JfrEvents.STALLED, moved);
         wake = true;
       }
       if (!preemption) {
@@ -212,7 +221,7 @@ final class Balancer implements Runnable {
         // replace it. One sighting is not enough: a computing thread can wait for a moment (a
         // contended lock, a class being initialised by another thread) and then compute on,
         // which would let replaced-but-computing threads exceed the bound below.
-        if (pool.markBlocked(w, false)) {
+        if (pool.markBlocked(w, JfrEvents.WAITING, now - w.stallStartNanos)) {
           wake = true;
         }
       } else if (now - w.stallStartNanos >= thresholdNanos
@@ -220,7 +229,7 @@ final class Balancer implements Runnable {
           && (!pool.global.isEmpty() || !w.local.isEmpty())) {
         // A long computation: replace it only if work is waiting for a thread, and only while
         // fewer than `parallelism` replaced workers are still computing.
-        if (pool.markBlocked(w, false)) {
+        if (pool.markBlocked(w, JfrEvents.COMPUTING, now - w.stallStartNanos)) {
           computingBlocked++;
           wake = true;
         }

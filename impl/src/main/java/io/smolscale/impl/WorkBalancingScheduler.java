@@ -5,6 +5,7 @@ import io.smolscale.Scheduler;
 import io.smolscale.SchedulerConfig;
 import io.smolscale.Stats;
 import io.smolscale.Task;
+import io.smolscale.impl.jfr.JfrEvents;
 import io.smolscale.impl.park.IdleSet;
 import io.smolscale.impl.park.Parker;
 import io.smolscale.impl.queue.GlobalQueue;
@@ -381,19 +382,24 @@ public final class WorkBalancingScheduler extends AbstractExecutorService
    * global queue, and a replacement is woken or started if work waits.
    *
    * @param w the worker
-   * @param self true when the worker marks itself (compensation), false for the monitor
+   * @param cause why: {@link JfrEvents#COMPENSATION} when the worker marks itself, otherwise the
+   *     monitor's {@link JfrEvents#WAITING} or {@link JfrEvents#COMPUTING}
+   * @param stalledNanos how long the worker has been inside its task (0 for compensation), for
+   *     the Flight Recorder event only
    * @return true if this call marked it
    */
-  boolean markBlocked(Worker w, boolean self) {
+  boolean markBlocked(Worker w, String cause, long stalledNanos) {
     if (!w.markBlocked()) {
       return false;
     }
+    boolean self = JfrEvents.COMPENSATION.equals(cause);
     COUNTED.getAndAdd(this, -1);
     (self ? compensations : preemptions).increment();
     int moved = self ? drainOwn(w) : w.local.drainAllTo(global);
     if (moved > 0) {
       balancerMoves.add(moved);
     }
+    JfrEvents.workerBlocked(config.threadNamePrefix(), w.thread, cause, stalledNanos, moved);
     if (!global.isEmpty()) {
       wakeOne();
     }
@@ -518,7 +524,7 @@ public final class WorkBalancingScheduler extends AbstractExecutorService
   @Override
   public boolean beginBlocking() {
     Worker w = Worker.current();
-    return w != null && w.pool.markBlocked(w, true);
+    return w != null && w.pool.markBlocked(w, JfrEvents.COMPENSATION, 0L);
   }
 
   @Override

@@ -1,0 +1,110 @@
+package io.smolscale.impl.jfr;
+
+import org.checkerframework.checker.nullness.qual.Nullable;
+
+/**
+ * Emits the scheduler's Flight Recorder events, if {@code jdk.jfr} is there.
+ *
+ * <p>The implementation module only {@code requires static jdk.jfr}: a runtime image built
+ * without it (jlink) must still run the scheduler. So every event class is touched only after
+ * {@link #AVAILABLE} said the module is readable; on the class path (the unnamed module reads
+ * everything) it is enough that the class exists. With a recording off, an event costs the
+ * allocation of a small object (usually removed by escape analysis) and a flag check, and the
+ * callers are the balancer thread and blocking paths only.
+ *
+ * <p>Record them with, for example, {@code -XX:StartFlightRecording:filename=rec.jfr} (the
+ * default settings enable them) and read them with {@code jfr print --events
+ * io.smolscale.WorkerBlocked rec.jfr}.
+ */
+public final class JfrEvents {
+  /** Whether the event classes can be used (the {@code jdk.jfr} module is present and read). */
+  public static final boolean AVAILABLE = available();
+
+  /** {@link #workerBlocked} cause: the monitor saw the thread waiting on two ticks. */
+  public static final String WAITING = "waiting";
+
+  /** {@link #workerBlocked} cause: computing in one task past the threshold while work waited. */
+  public static final String COMPUTING = "computing";
+
+  /** {@link #workerBlocked} cause: the worker marked itself in a blocking wait. */
+  public static final String COMPENSATION = "compensation";
+
+  /** {@link #tasksMoved} cause: the worker was inside one task for a balancer tick. */
+  public static final String STALLED = "stalled";
+
+  /** {@link #tasksMoved} cause: the worker is marked blocked. */
+  public static final String BLOCKED = "blocked";
+
+  private JfrEvents() {}
+
+  private static boolean available() {
+    try {
+      Class<?> event = Class.forName("jdk.jfr.Event", false, JfrEvents.class.getClassLoader());
+      Module self = JfrEvents.class.getModule();
+      return !self.isNamed() || self.canRead(event.getModule());
+    } catch (ClassNotFoundException | LinkageError | SecurityException e) {
+      return false;
+    }
+  }
+
+  /**
+   * A worker was marked blocked.
+   *
+   * @param scheduler the scheduler's thread name prefix
+   * @param worker the worker's thread, if it has one yet
+   * @param cause {@link #WAITING}, {@link #COMPUTING} or {@link #COMPENSATION}
+   * @param stalledNanos how long it had been in the task (0 if unknown)
+   * @param tasksMoved tasks moved off its local queue
+   */
+  public static void workerBlocked(
+      String scheduler, @Nullable Thread worker, String cause, long stalledNanos, int tasksMoved) {
+    if (AVAILABLE) {
+      Emit.workerBlocked(scheduler, worker, cause, stalledNanos, tasksMoved);
+    }
+  }
+
+  /**
+   * The balancer moved tasks off a worker.
+   *
+   * @param scheduler the scheduler's thread name prefix
+   * @param worker the worker's thread, if it has one yet
+   * @param cause {@link #STALLED} or {@link #BLOCKED}
+   * @param tasksMoved how many
+   */
+  public static void tasksMoved(
+      String scheduler, @Nullable Thread worker, String cause, int tasksMoved) {
+    if (AVAILABLE) {
+      Emit.tasksMoved(scheduler, worker, cause, tasksMoved);
+    }
+  }
+
+  /** The only class that names the event types: loaded only when {@link #AVAILABLE}. */
+  private static final class Emit {
+    private Emit() {}
+
+    static void workerBlocked(
+        String scheduler, @Nullable Thread worker, String cause, long stalledNanos, int moved) {
+      WorkerBlockedEvent e = new WorkerBlockedEvent();
+      if (e.shouldCommit()) {
+        e.stalled = stalledNanos;
+        fill(e, scheduler, worker, cause, moved).commit();
+      }
+    }
+
+    static void tasksMoved(String scheduler, @Nullable Thread worker, String cause, int moved) {
+      TasksMovedEvent e = new TasksMovedEvent();
+      if (e.shouldCommit()) {
+        fill(e, scheduler, worker, cause, moved).commit();
+      }
+    }
+
+    private static WorkerEvent fill(
+        WorkerEvent e, String scheduler, @Nullable Thread worker, String cause, int moved) {
+      e.scheduler = scheduler;
+      e.workerThread = worker == null ? "" : worker.getName();
+      e.cause = cause;
+      e.tasksMoved = moved;
+      return e;
+    }
+  }
+}

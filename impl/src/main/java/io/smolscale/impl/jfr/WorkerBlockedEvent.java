@@ -1,0 +1,24 @@
+package io.smolscale.impl.jfr;
+
+import jdk.jfr.Description;
+import jdk.jfr.Label;
+import jdk.jfr.Name;
+import jdk.jfr.Timespan;
+
+/**
+ * A worker stopped counting towards parallelism: its queue went global, a replacement may start.
+ * Cause: waiting (seen parked, sleeping or waiting on two ticks), computing (inside one task past
+ * the preemption threshold while work waited) or compensation.
+ */
+@Name("io.smolscale.WorkerBlocked")
+@Label("Worker Blocked")
+@Description(
+    "A smolscale worker was marked blocked inside a task: by the monitor (cause waiting or"
+        + " computing) or by itself (compensation: a blocking join, blockOn or Nursery.close)")
+final class WorkerBlockedEvent extends WorkerEvent {
+  @Label("Stalled")
+  @Description("How long the worker had been inside the task when the monitor marked it (0 for"
+      + " compensation)")
+  @Timespan(Timespan.NANOSECONDS)
+  long stalled;
+}
