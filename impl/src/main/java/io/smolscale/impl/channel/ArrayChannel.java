@@ -259,6 +259,21 @@ public final class ArrayChannel<T> implements Channel<T> {
     return message;
   }
 
+  /**
+   * Tells whether {@code stage} came from a {@link #send} or {@link #receive} that the channel had
+   * to queue: it was pending when the call returned, whatever has happened to it since (a
+   * receiver may have been handed a message, a sender admitted by {@link #close}). Looking at the
+   * stage's state after the call cannot tell this, because another thread may complete it in
+   * between; linearizability tests judge the call by its state at its linearization point (under
+   * the channel's lock), which is what this reports.
+   *
+   * @param stage a stage returned by this class's {@code send} or {@code receive}
+   * @return true if the operation was queued
+   */
+  public static boolean wasQueued(CompletionStage<?> stage) {
+    return stage instanceof Waiter;
+  }
+
   @Override
   public boolean close() {
     @Nullable ReceiveWaiter failing;
