@@ -30,6 +30,30 @@ public final class LincheckConfig {
     return stressMode() ? o : sized(o);
   }
 
+  /**
+   * Model checking for the negative controls ({@code broken/}), the same in both modes: 30
+   * scenarios x 1,000 invocations of the CI shape. A control must show that the suite catches its
+   * bug, so it keeps the shape known to catch it: with Lincheck's default shape (5 operations
+   * before the parallel part) the task-cell control was usually finished before the race began
+   * and 30 default-shape scenarios missed it (seen in the first {@code -Pstress} run).
+   */
+  public static ModelCheckingOptions negativeControl() {
+    return sized(new ModelCheckingOptions()).iterations(30);
+  }
+
+  /**
+   * For objects that change state once (a task, a one-shot channel): at most one operation
+   * before the parallel part, in both modes. With Lincheck's default five, the object has almost
+   * always reached its final state before the threads start, so the race the test is for is
+   * rarely in the scenario.
+   *
+   * @param o options from {@link #modelChecking()} or {@link #stress()}
+   * @return {@code o}
+   */
+  public static <O extends org.jetbrains.lincheck.datastructures.Options<O, ?>> O oneShot(O o) {
+    return o.actorsBefore(1);
+  }
+
   /** Stress testing (real threads, real memory model, random scheduling). */
   public static StressOptions stress() {
     StressOptions o = new StressOptions();
@@ -37,6 +61,7 @@ public final class LincheckConfig {
   }
 
   private static <O extends org.jetbrains.lincheck.datastructures.Options<O, ?>> O sized(O o) {
+    // Kept in step with the README's CI sizes.
     return o.iterations(20)
         .invocationsPerIteration(1_000)
         .threads(2)

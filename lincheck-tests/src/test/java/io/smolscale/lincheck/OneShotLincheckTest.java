@@ -67,11 +67,15 @@ public class OneShotLincheckTest {
 
   @Test
   public void modelChecking() {
-    LincheckConfig.modelChecking().sequentialSpecification(Spec.class).check(getClass());
+    LincheckConfig.oneShot(LincheckConfig.modelChecking())
+        .sequentialSpecification(Spec.class)
+        .check(getClass());
   }
 
   @Test
   public void stress() {
-    LincheckConfig.stress().sequentialSpecification(Spec.class).check(getClass());
+    LincheckConfig.oneShot(LincheckConfig.stress())
+        .sequentialSpecification(Spec.class)
+        .check(getClass());
   }
 }

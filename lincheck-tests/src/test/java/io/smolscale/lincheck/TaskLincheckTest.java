@@ -104,11 +104,15 @@ public class TaskLincheckTest {
 
   @Test
   public void modelChecking() {
-    LincheckConfig.modelChecking().sequentialSpecification(Spec.class).check(getClass());
+    LincheckConfig.oneShot(LincheckConfig.modelChecking())
+        .sequentialSpecification(Spec.class)
+        .check(getClass());
   }
 
   @Test
   public void stress() {
-    LincheckConfig.stress().sequentialSpecification(Spec.class).check(getClass());
+    LincheckConfig.oneShot(LincheckConfig.stress())
+        .sequentialSpecification(Spec.class)
+        .check(getClass());
   }
 }

@@ -52,7 +52,7 @@ public class BrokenGlobalQueueLincheckTest {
 
   @Test
   public void modelCheckingDetectsTheBug() {
-    assertThrows(LincheckAssertionError.class, () -> LincheckConfig.modelChecking().iterations(30)
+    assertThrows(LincheckAssertionError.class, () -> LincheckConfig.negativeControl()
         .sequentialSpecification(Spec.class)
         .check(getClass()));
   }

@@ -78,7 +78,7 @@ public class BrokenLocalQueueLincheckTest {
 
   @Test
   public void modelCheckingDetectsTheBug() {
-    assertThrows(LincheckAssertionError.class, () -> LincheckConfig.modelChecking().iterations(30)
+    assertThrows(LincheckAssertionError.class, () -> LincheckConfig.negativeControl()
         .sequentialSpecification(LocalQueueLincheckTest.Spec.class)
         .check(getClass()));
   }

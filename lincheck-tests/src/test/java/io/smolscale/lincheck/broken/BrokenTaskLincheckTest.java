@@ -64,7 +64,7 @@ public class BrokenTaskLincheckTest {
 
   @Test
   public void modelCheckingDetectsTheBug() {
-    assertThrows(LincheckAssertionError.class, () -> LincheckConfig.modelChecking().iterations(30)
+    assertThrows(LincheckAssertionError.class, () -> LincheckConfig.negativeControl()
         .sequentialSpecification(Spec.class)
         .check(getClass()));
   }
