@@ -270,7 +270,10 @@ public final class LocalQueue extends LocalQueueHead {
   /**
    * How many tasks have left this queue for the global queue through {@link #drainHalfTo},
    * {@link #drainAllTo} or an overflow, since it was made; never decreases. Acquire load: a
-   * caller that sees the count include a batch sees that batch in the global queue.
+   * caller that sees the count include a batch sees that batch in the global queue. The count
+   * lags the take, never leads it: a thread may already find the tasks gone from this queue while
+   * the count does not include them yet, so it is not linearizable together with {@link #poll()}
+   * (which is why Lincheck does not check it; jcstress checks the one edge the worker needs).
    *
    * @return the count
    */
