@@ -107,6 +107,15 @@ public final class ArrayChannel<T> implements Channel<T> {
   /** The stage returned by every send that completes at once. */
   static final CompletableFuture<Void> SENT = new CompletedSend();
 
+  /** {@link #place} outcome: handed to a waiting receiver or appended to the buffer. */
+  private static final Object PLACED = new Object();
+
+  /** {@link #place} outcome: the buffer is full and the caller did not ask to queue. */
+  private static final Object FULL = new Object();
+
+  /** {@link #place} outcome: the channel is closed. */
+  private static final Object CLOSED = new Object();
+
   private final int capacity;
 
   /** Guards every field below except {@code closed}'s unlocked reads in {@link #isClosed()}. */
@@ -146,39 +155,39 @@ public final class ArrayChannel<T> implements Channel<T> {
 
   @Override
   public CompletionStage<Void> send(T message) {
-    if (message == null) {
-      throw new NullPointerException("channel message must not be null");
+    Object outcome = place(message, true);
+    if (outcome == PLACED) {
+      return SENT;
     }
-    for (; ; ) {
-      @Nullable ReceiveWaiter receiver;
-      synchronized (lock) {
-        if (closed) {
-          receiver = null;
-        } else {
-          receiver = receivers.poll();
-          if (receiver == null) {
-            if (count < capacity) {
-              append(message);
-              return SENT;
-            }
-            SendWaiter waiter = new SendWaiter(message);
-            senders.add(waiter);
-            return waiter;
-          }
-        }
-      }
-      if (receiver == null) {
-        return CompletableFuture.failedFuture(closedForSend());
-      }
-      if (receiver.deliver(message)) {
-        return SENT;
-      }
-      // The receiver's future was completed behind the channel's back: offer the message again.
+    if (outcome == CLOSED) {
+      return CompletableFuture.failedFuture(closedForSend());
     }
+    @SuppressWarnings("unchecked") // place returns a SendWaiter when asked to queue
+    CompletionStage<Void> waiter = (CompletionStage<Void>) outcome;
+    return waiter;
   }
 
   @Override
   public boolean trySend(T message) {
+    Object outcome = place(message, false);
+    if (outcome == CLOSED) {
+      throw closedForSend();
+    }
+    return outcome == PLACED;
+  }
+
+  /**
+   * The one sending path: under the lock, hand the message to the oldest waiting receiver, else
+   * append it if there is room, else queue a waiting sender (if {@code queueIfFull}). The hand-off
+   * completes the receiver's future outside the lock; if that future was completed behind the
+   * channel's back (see {@link Waiter}), the message is offered again.
+   *
+   * @param message the message, not null
+   * @param queueIfFull whether a full buffer queues a {@link SendWaiter} (send) or refuses (trySend)
+   * @return {@link #PLACED}, {@link #FULL}, {@link #CLOSED}, or the queued {@link SendWaiter}
+   * @throws NullPointerException if {@code message} is null
+   */
+  private Object place(T message, boolean queueIfFull) {
     if (message == null) {
       throw new NullPointerException("channel message must not be null");
     }
@@ -186,24 +195,26 @@ public final class ArrayChannel<T> implements Channel<T> {
       @Nullable ReceiveWaiter receiver;
       synchronized (lock) {
         if (closed) {
-          receiver = null;
-        } else {
-          receiver = receivers.poll();
-          if (receiver == null) {
-            if (count < capacity) {
-              append(message);
-              return true;
-            }
-            return false;
+          return CLOSED;
+        }
+        receiver = receivers.poll();
+        if (receiver == null) {
+          if (count < capacity) {
+            append(message);
+            return PLACED;
           }
+          if (!queueIfFull) {
+            return FULL;
+          }
+          SendWaiter waiter = new SendWaiter(message);
+          senders.add(waiter);
+          return waiter;
         }
       }
-      if (receiver == null) {
-        throw closedForSend();
-      }
       if (receiver.deliver(message)) {
-        return true;
+        return PLACED;
       }
+      // The receiver's future was completed behind the channel's back: offer the message again.
     }
   }
 
