@@ -58,7 +58,7 @@ public final class JfrEvents {
    */
   public static void workerBlocked(
       String scheduler, @Nullable Thread worker, String cause, long stalledNanos, int tasksMoved) {
-    if (AVAILABLE) {
+    if (AVAILABLE && Emit.recorderStarted()) {
       Emit.workerBlocked(scheduler, worker, cause, stalledNanos, tasksMoved);
     }
   }
@@ -73,7 +73,7 @@ public final class JfrEvents {
    */
   public static void tasksMoved(
       String scheduler, @Nullable Thread worker, String cause, int tasksMoved) {
-    if (AVAILABLE) {
+    if (AVAILABLE && Emit.recorderStarted()) {
       Emit.tasksMoved(scheduler, worker, cause, tasksMoved);
     }
   }
@@ -81,6 +81,18 @@ public final class JfrEvents {
   /** The only class that names the event types: loaded only when {@link #AVAILABLE}. */
   private static final class Emit {
     private Emit() {}
+
+    /**
+     * Whether Flight Recorder has been started in this JVM (a recording can only run then). Until
+     * it has, no event object is made: the first use of an event class loads and instruments it,
+     * which took the balancer thread away for long enough (on a loaded 2-core machine) that the
+     * JMH {@code Retained} benchmark saw its spinners settle with two replacement workers not yet
+     * started, and then the queued tasks run. With a recording started, that one-time cost falls
+     * on the first event, which the user asked for.
+     */
+    static boolean recorderStarted() {
+      return jdk.jfr.FlightRecorder.isInitialized();
+    }
 
     static void workerBlocked(
         String scheduler, @Nullable Thread worker, String cause, long stalledNanos, int moved) {
