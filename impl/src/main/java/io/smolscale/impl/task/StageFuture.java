@@ -15,33 +15,26 @@ import java.util.concurrent.TimeoutException;
  * @param <T> the result type
  */
 public class StageFuture<T> extends CompletableFuture<T> {
-  final Executor executor;
-  final Compensator compensator;
+  /** The default executor and the compensator of blocking waits (one object, one field). */
+  final Compensator scheduler;
 
   /**
    * Creates an incomplete stage.
    *
    * @param scheduler the default executor and compensator
-   * @param <S> the scheduler type
    */
-  public <S extends Executor & Compensator> StageFuture(S scheduler) {
-    this.executor = scheduler;
-    this.compensator = scheduler;
-  }
-
-  StageFuture(Executor executor, Compensator compensator) {
-    this.executor = executor;
-    this.compensator = compensator;
+  public StageFuture(Compensator scheduler) {
+    this.scheduler = scheduler;
   }
 
   @Override
   public Executor defaultExecutor() {
-    return executor;
+    return scheduler;
   }
 
   @Override
   public <U> CompletableFuture<U> newIncompleteFuture() {
-    return new StageFuture<>(executor, compensator);
+    return new StageFuture<>(scheduler);
   }
 
   @Override
@@ -49,12 +42,12 @@ public class StageFuture<T> extends CompletableFuture<T> {
     if (isDone()) {
       return super.join();
     }
-    boolean marked = compensator.beginBlocking();
+    boolean marked = scheduler.beginBlocking();
     try {
       return super.join();
     } finally {
       if (marked) {
-        compensator.endBlocking();
+        scheduler.endBlocking();
       }
     }
   }
@@ -64,12 +57,12 @@ public class StageFuture<T> extends CompletableFuture<T> {
     if (isDone()) {
       return super.get();
     }
-    boolean marked = compensator.beginBlocking();
+    boolean marked = scheduler.beginBlocking();
     try {
       return super.get();
     } finally {
       if (marked) {
-        compensator.endBlocking();
+        scheduler.endBlocking();
       }
     }
   }
@@ -80,12 +73,12 @@ public class StageFuture<T> extends CompletableFuture<T> {
     if (isDone()) {
       return super.get(timeout, unit);
     }
-    boolean marked = compensator.beginBlocking();
+    boolean marked = scheduler.beginBlocking();
     try {
       return super.get(timeout, unit);
     } finally {
       if (marked) {
-        compensator.endBlocking();
+        scheduler.endBlocking();
       }
     }
   }

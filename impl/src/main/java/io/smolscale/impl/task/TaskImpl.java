@@ -8,7 +8,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.Executor;
 import java.util.concurrent.Future;
 import java.util.concurrent.RunnableFuture;
 import java.util.function.Consumer;
@@ -62,7 +61,7 @@ public final class TaskImpl<T> extends StageFuture<T> implements Task<T>, Runnab
   private static final int INTERRUPTED = 4;
 
   private static final int KIND_CALLABLE = 0;
-  private static final int KIND_RUNNABLE = 1;
+  private static final int KIND_RUNNABLE = 1; // completes with null; a fixed result is a Callable
   private static final int KIND_ASYNC = 2;
 
   private static final VarHandle RUN_STATE;
@@ -88,7 +87,6 @@ public final class TaskImpl<T> extends StageFuture<T> implements Task<T>, Runnab
   /** The body; cleared when it has run, so a finished task does not retain it. */
   private @Nullable Object body;
 
-  private final @Nullable T fixedResult;
   private volatile int runState;
 
   /** The thread running the body; written before the CAS to RUNNING, which publishes it. */
@@ -112,15 +110,13 @@ public final class TaskImpl<T> extends StageFuture<T> implements Task<T>, Runnab
   /** How many of the two stop events (completion, body ended) have happened. */
   private volatile int stopEvents;
 
-  private <S extends Executor & Compensator> TaskImpl(
-      S scheduler, Consumer<Throwable> uncaught, Object body, int kind, @Nullable T fixedResult) {
+  private TaskImpl(Compensator scheduler, Consumer<Throwable> uncaught, Object body, int kind) {
     super(scheduler);
     this.uncaught = uncaught;
     // Checked here too, not only in spawn: AbstractExecutorService.invokeAll/invokeAny reach us
     // through newTaskFor, and a task with no body would never complete (run() skips it).
     this.body = Objects.requireNonNull(body, "body");
     this.kind = kind;
-    this.fixedResult = fixedResult;
   }
 
   /**
@@ -130,12 +126,11 @@ public final class TaskImpl<T> extends StageFuture<T> implements Task<T>, Runnab
    * @param uncaught receives the failure of a detached task
    * @param body the body
    * @param <T> the result type
-   * @param <S> the scheduler type
    * @return the task, not yet queued
    */
-  public static <T, S extends Executor & Compensator> TaskImpl<T> ofCallable(
-      S scheduler, Consumer<Throwable> uncaught, Callable<T> body) {
-    return new TaskImpl<>(scheduler, uncaught, body, KIND_CALLABLE, null);
+  public static <T> TaskImpl<T> ofCallable(
+      Compensator scheduler, Consumer<Throwable> uncaught, Callable<T> body) {
+    return new TaskImpl<>(scheduler, uncaught, body, KIND_CALLABLE);
   }
 
   /**
@@ -146,12 +141,17 @@ public final class TaskImpl<T> extends StageFuture<T> implements Task<T>, Runnab
    * @param body the body
    * @param result the result
    * @param <T> the result type
-   * @param <S> the scheduler type
    * @return the task, not yet queued
    */
-  public static <T, S extends Executor & Compensator> TaskImpl<T> ofRunnable(
-      S scheduler, Consumer<Throwable> uncaught, Runnable body, @Nullable T result) {
-    return new TaskImpl<>(scheduler, uncaught, body, KIND_RUNNABLE, result);
+  public static <T> TaskImpl<T> ofRunnable(
+      Compensator scheduler, Consumer<Throwable> uncaught, Runnable body, @Nullable T result) {
+    if (result == null) {
+      return new TaskImpl<>(scheduler, uncaught, body, KIND_RUNNABLE);
+    }
+    // A non-null fixed result (only ExecutorService.submit(Runnable, T) asks for one) costs an
+    // adapter here rather than a field in every task.
+    Callable<T> adapted = new RunnableWithResult<>(body, result);
+    return new TaskImpl<>(scheduler, uncaught, adapted, KIND_CALLABLE);
   }
 
   /**
@@ -161,12 +161,13 @@ public final class TaskImpl<T> extends StageFuture<T> implements Task<T>, Runnab
    * @param uncaught receives the failure of a detached task
    * @param body the supplier
    * @param <T> the result type
-   * @param <S> the scheduler type
    * @return the task, not yet queued
    */
-  public static <T, S extends Executor & Compensator> TaskImpl<T> ofAsync(
-      S scheduler, Consumer<Throwable> uncaught, Supplier<? extends CompletionStage<T>> body) {
-    return new TaskImpl<>(scheduler, uncaught, body, KIND_ASYNC, null);
+  public static <T> TaskImpl<T> ofAsync(
+      Compensator scheduler,
+      Consumer<Throwable> uncaught,
+      Supplier<? extends CompletionStage<T>> body) {
+    return new TaskImpl<>(scheduler, uncaught, body, KIND_ASYNC);
   }
 
   @Override
@@ -189,7 +190,7 @@ public final class TaskImpl<T> extends StageFuture<T> implements Task<T>, Runnab
           break;
         case KIND_RUNNABLE:
           ((Runnable) b).run();
-          completeValue(fixedResult);
+          completeValue(null);
           break;
         default:
           CompletionStage<T> stage = ((Supplier<? extends CompletionStage<T>>) b).get();
@@ -347,4 +348,20 @@ public final class TaskImpl<T> extends StageFuture<T> implements Task<T>, Runnab
     }
   }
 
+  /** {@code submit(Runnable, T)}'s body: runs the runnable, then returns the fixed result. */
+  private static final class RunnableWithResult<T> implements Callable<T> {
+    private final Runnable body;
+    private final T result;
+
+    RunnableWithResult(Runnable body, T result) {
+      this.body = body;
+      this.result = result;
+    }
+
+    @Override
+    public T call() {
+      body.run();
+      return result;
+    }
+  }
 }
