@@ -52,21 +52,9 @@ public final class ExpectDetected {
       System.exit(1);
     }
 
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.addAll(java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments());
-    cmd.add("-jar");
-    cmd.add(jar.toString());
-    cmd.add("-t");
-    cmd.add(regexp);
-    cmd.add("-r");
-    cmd.add(resultsDir);
-    for (int i = 3; i < args.length; i++) {
-      cmd.add(args[i]);
-    }
     System.out.println("ExpectDetected: " + expected.size() + " negative control(s) must FAIL: "
         + expected);
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    Process p = launch(jar, resultsDir, regexp, args);
     Set<String> failed = new TreeSet<>();
     Set<String> other = new TreeSet<>();
     readReport(p.getInputStream(), expected, failed, other);
@@ -89,8 +77,35 @@ public final class ExpectDetected {
     System.out.println("ExpectDetected: all " + expected.size() + " planted bugs detected");
   }
 
+  /**
+   * Starts jcstress in a child JVM with this JVM's flags, on the tests matching {@code regexp},
+   * its console merged into the process's output.
+   *
+   * @param jar the jcstress uber jar
+   * @param resultsDir where jcstress writes its report
+   * @param regexp the test selection
+   * @param args this tool's arguments; from the fourth on, passed to jcstress
+   * @return the started process
+   */
+  static Process launch(Path jar, String resultsDir, String regexp, String[] args)
+      throws IOException {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.addAll(java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments());
+    cmd.add("-jar");
+    cmd.add(jar.toString());
+    cmd.add("-t");
+    cmd.add(regexp);
+    cmd.add("-r");
+    cmd.add(resultsDir);
+    for (int i = 3; i < args.length; i++) {
+      cmd.add(args[i]);
+    }
+    return new ProcessBuilder(cmd).redirectErrorStream(true).start();
+  }
+
   /** The test classes in the jar's TestList whose names match. */
-  private static Set<String> selectedTests(Path jar, Pattern regexp) throws IOException {
+  static Set<String> selectedTests(Path jar, Pattern regexp) throws IOException {
     Set<String> names = new TreeSet<>();
     try (ZipFile zip = new ZipFile(jar.toFile())) {
       var entry = zip.getEntry("META-INF/TestList");
