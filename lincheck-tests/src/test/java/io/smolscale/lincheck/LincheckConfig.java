@@ -11,9 +11,10 @@ import org.jetbrains.lincheck.datastructures.StressOptions;
  *   <li>{@code ci}: 20 scenarios x 1,000 invocations for both strategies (the issue's "about 20 x
  *       1,000"); 2 threads of 3 operations, with 1 before and 1 after. About 4 minutes for the
  *       module on the two-core machine (see the README).
- *   <li>{@code stress}: Lincheck's own defaults, untouched (100 scenarios x 10,000 invocations;
- *       an earlier version also raised the threads to 3, and one model-checking test then ran for
- *       more than 28 minutes on two cores, see the README).
+ *   <li>{@code stress}: Lincheck's own defaults (100 scenarios x 10,000 invocations; an earlier
+ *       version also raised the threads to 3, and one model-checking test then ran for more than
+ *       28 minutes on two cores, see the README); {@code smolscale.lincheck.scenarios} changes
+ *       the number of scenarios only.
  * </ul>
  */
 public final class LincheckConfig {
@@ -27,7 +28,7 @@ public final class LincheckConfig {
   /** Model checking (all interleavings up to the bounds, sequentially consistent memory). */
   public static ModelCheckingOptions modelChecking() {
     ModelCheckingOptions o = new ModelCheckingOptions();
-    return stressMode() ? o : sized(o);
+    return stressMode() ? long_(o) : sized(o);
   }
 
   /**
@@ -57,7 +58,32 @@ public final class LincheckConfig {
   /** Stress testing (real threads, real memory model, random scheduling). */
   public static StressOptions stress() {
     StressOptions o = new StressOptions();
-    return stressMode() ? o : sized(o);
+    return stressMode() ? long_(o) : sized(o);
+  }
+
+  /**
+   * The long mode: Lincheck's defaults, except that the number of scenarios can be lowered (or
+   * raised) with {@code -Dsmolscale.lincheck.scenarios=N} to fit a time budget; each scenario
+   * keeps Lincheck's default shape and 10,000 invocations, so the time is about proportional to
+   * N (see the README for the measured cost per scenario).
+   */
+  private static <O extends org.jetbrains.lincheck.datastructures.Options<O, ?>> O long_(O o) {
+    String n = System.getProperty("smolscale.lincheck.scenarios", "").trim();
+    if (n.isEmpty()) {
+      return o;
+    }
+    int scenarios;
+    try {
+      scenarios = Integer.parseInt(n);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(
+          "smolscale.lincheck.scenarios must be a positive integer, got \"" + n + "\"", e);
+    }
+    if (scenarios < 1) {
+      throw new IllegalArgumentException(
+          "smolscale.lincheck.scenarios must be a positive integer, got " + scenarios);
+    }
+    return o.iterations(scenarios);
   }
 
   private static <O extends org.jetbrains.lincheck.datastructures.Options<O, ?>> O sized(O o) {
