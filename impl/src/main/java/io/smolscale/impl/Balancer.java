@@ -1,6 +1,7 @@
 package io.smolscale.impl;
 
 import io.smolscale.impl.jfr.JfrEvents;
+import io.smolscale.impl.jfr.JfrEvents.Cause;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.locks.LockSupport;
@@ -194,7 +195,7 @@ final class Balancer implements Runnable {
         int moved = w.local.drainAllTo(pool.global);
         if (moved > 0) {
           pool.countBalancerMoves(moved);
-          JfrEvents.tasksMoved(prefix, w.thread, JfrEvents.BLOCKED, moved);
+          JfrEvents.tasksMoved(prefix, w.thread, Cause.BLOCKED, moved);
           wake = true;
         }
         continue;
@@ -205,7 +206,7 @@ final class Balancer implements Runnable {
       int moved = w.local.drainHalfTo(pool.global);
       if (moved > 0) {
         pool.countBalancerMoves(moved);
-        JfrEvents.tasksMoved(prefix, w.thread, JfrEvents.STALLED, moved);
+        JfrEvents.tasksMoved(prefix, w.thread, Cause.STALLED, moved);
         wake = true;
       }
       if (!preemption) {
@@ -221,7 +222,7 @@ final class Balancer implements Runnable {
         // replace it. One sighting is not enough: a computing thread can wait for a moment (a
         // contended lock, a class being initialised by another thread) and then compute on,
         // which would let replaced-but-computing threads exceed the bound below.
-        if (pool.markBlocked(w, JfrEvents.WAITING, now - w.stallStartNanos)) {
+        if (pool.markBlocked(w, Cause.WAITING, now - w.stallStartNanos)) {
           wake = true;
         }
       } else if (now - w.stallStartNanos >= thresholdNanos
@@ -229,7 +230,7 @@ final class Balancer implements Runnable {
           && (!pool.global.isEmpty() || !w.local.isEmpty())) {
         // A long computation: replace it only if work is waiting for a thread, and only while
         // fewer than `parallelism` replaced workers are still computing.
-        if (pool.markBlocked(w, JfrEvents.COMPUTING, now - w.stallStartNanos)) {
+        if (pool.markBlocked(w, Cause.COMPUTING, now - w.stallStartNanos)) {
           computingBlocked++;
           wake = true;
         }

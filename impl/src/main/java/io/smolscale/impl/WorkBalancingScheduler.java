@@ -6,6 +6,7 @@ import io.smolscale.SchedulerConfig;
 import io.smolscale.Stats;
 import io.smolscale.Task;
 import io.smolscale.impl.jfr.JfrEvents;
+import io.smolscale.impl.jfr.JfrEvents.Cause;
 import io.smolscale.impl.park.IdleSet;
 import io.smolscale.impl.park.Parker;
 import io.smolscale.impl.queue.GlobalQueue;
@@ -382,17 +383,17 @@ public final class WorkBalancingScheduler extends AbstractExecutorService
    * global queue, and a replacement is woken or started if work waits.
    *
    * @param w the worker
-   * @param cause why: {@link JfrEvents#COMPENSATION} when the worker marks itself, otherwise the
-   *     monitor's {@link JfrEvents#WAITING} or {@link JfrEvents#COMPUTING}
+   * @param cause why: {@link Cause#COMPENSATION} when the worker marks itself, otherwise the
+   *     monitor's {@link Cause#WAITING} or {@link Cause#COMPUTING}
    * @param stalledNanos how long the worker has been inside its task (0 for compensation), for
    *     the Flight Recorder event only
    * @return true if this call marked it
    */
-  boolean markBlocked(Worker w, String cause, long stalledNanos) {
+  boolean markBlocked(Worker w, Cause cause, long stalledNanos) {
     if (!w.markBlocked()) {
       return false;
     }
-    boolean self = JfrEvents.COMPENSATION.equals(cause);
+    boolean self = cause == Cause.COMPENSATION;
     COUNTED.getAndAdd(this, -1);
     (self ? compensations : preemptions).increment();
     int moved = self ? drainOwn(w) : w.local.drainAllTo(global);
@@ -524,7 +525,7 @@ public final class WorkBalancingScheduler extends AbstractExecutorService
   @Override
   public boolean beginBlocking() {
     Worker w = Worker.current();
-    return w != null && w.pool.markBlocked(w, JfrEvents.COMPENSATION, 0L);
+    return w != null && w.pool.markBlocked(w, Cause.COMPENSATION, 0L);
   }
 
   @Override

@@ -8,9 +8,10 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * <p>The implementation module only {@code requires static jdk.jfr}: a runtime image built
  * without it (jlink) must still run the scheduler. So every event class is touched only after
  * {@link #AVAILABLE} said the module is readable; on the class path (the unnamed module reads
- * everything) it is enough that the class exists. With a recording off, an event costs the
- * allocation of a small object (usually removed by escape analysis) and a flag check, and the
- * callers are the balancer thread and blocking paths only.
+ * everything) it is enough that the class exists. Until Flight Recorder has started, an event
+ * costs two static reads and makes no object; once it has, an event object (usually removed by
+ * escape analysis when the event is disabled) and {@code shouldCommit}. The callers are the
+ * balancer thread and blocking paths only.
  *
  * <p>Record them with, for example, {@code -XX:StartFlightRecording:filename=rec.jfr} (the
  * default settings enable them) and read them with {@code jfr print --events
@@ -20,20 +21,22 @@ public final class JfrEvents {
   /** Whether the event classes can be used (the {@code jdk.jfr} module is present and read). */
   public static final boolean AVAILABLE = available();
 
-  /** {@link #workerBlocked} cause: the monitor saw the thread waiting on two ticks. */
-  public static final String WAITING = "waiting";
+  /** Why a worker was marked blocked or had tasks moved off it; the event's {@code cause}. */
+  public enum Cause {
+    /** {@link #workerBlocked}: the monitor saw the thread waiting on two ticks. */
+    WAITING,
+    /** {@link #workerBlocked}: computing in one task past the threshold while work waited. */
+    COMPUTING,
+    /** {@link #workerBlocked}: the worker marked itself in a blocking wait. */
+    COMPENSATION,
+    /** {@link #tasksMoved}: the worker was inside one task for a balancer tick. */
+    STALLED,
+    /** {@link #tasksMoved}: the worker is marked blocked. */
+    BLOCKED;
 
-  /** {@link #workerBlocked} cause: computing in one task past the threshold while work waited. */
-  public static final String COMPUTING = "computing";
-
-  /** {@link #workerBlocked} cause: the worker marked itself in a blocking wait. */
-  public static final String COMPENSATION = "compensation";
-
-  /** {@link #tasksMoved} cause: the worker was inside one task for a balancer tick. */
-  public static final String STALLED = "stalled";
-
-  /** {@link #tasksMoved} cause: the worker is marked blocked. */
-  public static final String BLOCKED = "blocked";
+    /** The value recorded in the event: the name in lower case ({@code "waiting"}, ...). */
+    public final String label = name().toLowerCase(java.util.Locale.ROOT);
+  }
 
   private JfrEvents() {}
 
@@ -52,12 +55,12 @@ public final class JfrEvents {
    *
    * @param scheduler the scheduler's thread name prefix
    * @param worker the worker's thread, if it has one yet
-   * @param cause {@link #WAITING}, {@link #COMPUTING} or {@link #COMPENSATION}
+   * @param cause {@link Cause#WAITING}, {@link Cause#COMPUTING} or {@link Cause#COMPENSATION}
    * @param stalledNanos how long it had been in the task (0 if unknown)
    * @param tasksMoved tasks moved off its local queue
    */
   public static void workerBlocked(
-      String scheduler, @Nullable Thread worker, String cause, long stalledNanos, int tasksMoved) {
+      String scheduler, @Nullable Thread worker, Cause cause, long stalledNanos, int tasksMoved) {
     if (AVAILABLE && Emit.recorderStarted()) {
       Emit.workerBlocked(scheduler, worker, cause, stalledNanos, tasksMoved);
     }
@@ -68,11 +71,11 @@ public final class JfrEvents {
    *
    * @param scheduler the scheduler's thread name prefix
    * @param worker the worker's thread, if it has one yet
-   * @param cause {@link #STALLED} or {@link #BLOCKED}
+   * @param cause {@link Cause#STALLED} or {@link Cause#BLOCKED}
    * @param tasksMoved how many
    */
   public static void tasksMoved(
-      String scheduler, @Nullable Thread worker, String cause, int tasksMoved) {
+      String scheduler, @Nullable Thread worker, Cause cause, int tasksMoved) {
     if (AVAILABLE && Emit.recorderStarted()) {
       Emit.tasksMoved(scheduler, worker, cause, tasksMoved);
     }
@@ -95,7 +98,7 @@ public final class JfrEvents {
     }
 
     static void workerBlocked(
-        String scheduler, @Nullable Thread worker, String cause, long stalledNanos, int moved) {
+        String scheduler, @Nullable Thread worker, Cause cause, long stalledNanos, int moved) {
       WorkerBlockedEvent e = new WorkerBlockedEvent();
       if (e.shouldCommit()) {
         e.stalled = stalledNanos;
@@ -103,7 +106,7 @@ public final class JfrEvents {
       }
     }
 
-    static void tasksMoved(String scheduler, @Nullable Thread worker, String cause, int moved) {
+    static void tasksMoved(String scheduler, @Nullable Thread worker, Cause cause, int moved) {
       TasksMovedEvent e = new TasksMovedEvent();
       if (e.shouldCommit()) {
         fill(e, scheduler, worker, cause, moved).commit();
@@ -111,10 +114,10 @@ public final class JfrEvents {
     }
 
     private static WorkerEvent fill(
-        WorkerEvent e, String scheduler, @Nullable Thread worker, String cause, int moved) {
+        WorkerEvent e, String scheduler, @Nullable Thread worker, Cause cause, int moved) {
       e.scheduler = scheduler;
       e.workerThread = worker == null ? "" : worker.getName();
-      e.cause = cause;
+      e.cause = cause.label;
       e.tasksMoved = moved;
       return e;
     }

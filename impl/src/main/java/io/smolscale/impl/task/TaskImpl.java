@@ -5,6 +5,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.Objects;
 import java.util.concurrent.Callable;
+import java.util.concurrent.Executors;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -150,8 +151,7 @@ public final class TaskImpl<T> extends StageFuture<T> implements Task<T>, Runnab
     }
     // A non-null fixed result (only ExecutorService.submit(Runnable, T) asks for one) costs an
     // adapter here rather than a field in every task.
-    Callable<T> adapted = new RunnableWithResult<>(body, result);
-    return new TaskImpl<>(scheduler, uncaught, adapted, KIND_CALLABLE);
+    return new TaskImpl<>(scheduler, uncaught, Executors.callable(body, result), KIND_CALLABLE);
   }
 
   /**
@@ -345,23 +345,6 @@ public final class TaskImpl<T> extends StageFuture<T> implements Task<T>, Runnab
     } catch (CompletionException e) {
       Throwable c = e.getCause();
       return c != null ? c : e;
-    }
-  }
-
-  /** {@code submit(Runnable, T)}'s body: runs the runnable, then returns the fixed result. */
-  private static final class RunnableWithResult<T> implements Callable<T> {
-    private final Runnable body;
-    private final T result;
-
-    RunnableWithResult(Runnable body, T result) {
-      this.body = body;
-      this.result = result;
-    }
-
-    @Override
-    public T call() {
-      body.run();
-      return result;
     }
   }
 }

@@ -91,12 +91,12 @@ class JfrEventsTest {
           blocked.stream()
               .anyMatch(
                   e ->
-                      e.getString("cause").equals(JfrEvents.WAITING)
+                      e.getString("cause").equals(JfrEvents.Cause.WAITING.label)
                           && e.getString("workerThread").equals(waitingWorker)
                           && e.getLong("stalled") > 0),
           () -> "no 'waiting' event for " + waitingWorker + ": " + blocked);
       assertTrue(
-          blocked.stream().anyMatch(e -> e.getString("cause").equals(JfrEvents.COMPENSATION)),
+          blocked.stream().anyMatch(e -> e.getString("cause").equals(JfrEvents.Cause.COMPENSATION.label)),
           () -> "no 'compensation' event: " + blocked);
       for (RecordedEvent e : blocked) {
         assertEquals(PREFIX, e.getString("scheduler"));
