@@ -4,11 +4,14 @@ import io.smolscale.spi.SmolscaleProvider;
 import java.lang.Thread.UncaughtExceptionHandler;
 import java.time.Duration;
 import org.checkerframework.checker.lock.qual.GuardSatisfied;
+import java.util.List;
 import java.util.Objects;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
@@ -174,8 +177,13 @@ public interface Scheduler extends ExecutorService, AutoCloseable {
   <T> Task<T> submit(Runnable body, T result);
 
   /**
-   * Shuts down and waits for the tasks already accepted to finish (like {@code
-   * ExecutorService.close()} on JDK 19+). Ignored by the global scheduler.
+   * Shuts down and waits for the tasks already accepted to finish, with the contract of JDK 19+
+   * {@code ExecutorService.close()} on every JDK: if the calling thread is interrupted before or
+   * while it waits, the scheduler stops the executing tasks as {@link #shutdownNow()} does (tasks
+   * still queued are cancelled and never run), goes on waiting until the executing ones have
+   * ended, and re-asserts the interrupt status before returning. Idempotent. Called from one of
+   * the scheduler's own tasks it only shuts down (a task cannot wait for itself to end). Ignored
+   * by the global scheduler.
    */
   @Override
   void close(@GuardSatisfied Scheduler this);
@@ -212,6 +220,28 @@ public interface Scheduler extends ExecutorService, AutoCloseable {
     private @Nullable ThreadFactory threadFactory;
     private @Nullable UncaughtExceptionHandler handler;
 
+    /**
+     * The system property (name='value') that set {@link #parallelism} or {@link #maxThreads},
+     * null when a setter did: a combination that {@link #toConfig()} rejects then names it.
+     */
+    private @Nullable String parallelismProperty;
+    private @Nullable String maxThreadsProperty;
+
+    /** Every {@code smolscale.*} property the library reads, in the order of the docs. */
+    private static final List<String> KNOWN_PROPERTIES =
+        List.of(
+            "smolscale.parallelism",
+            "smolscale.maxThreads",
+            "smolscale.keepAliveMillis",
+            "smolscale.preemption",
+            "smolscale.preemptionThresholdMillis",
+            "smolscale.balancerIntervalMicros",
+            "smolscale.spinBeforeParkMicros",
+            "smolscale.threadNamePrefix");
+
+    /** Unknown keys already warned about: one warning per key and JVM, however often read. */
+    private static final Set<String> WARNED = ConcurrentHashMap.newKeySet();
+
     Builder() {}
 
     /**
@@ -227,6 +257,7 @@ public interface Scheduler extends ExecutorService, AutoCloseable {
                 + parallelism);
       }
       this.parallelism = parallelism;
+      this.parallelismProperty = null;
       return this;
     }
 
@@ -244,6 +275,7 @@ public interface Scheduler extends ExecutorService, AutoCloseable {
                 + maxThreads);
       }
       this.maxThreads = maxThreads;
+      this.maxThreadsProperty = null;
       return this;
     }
 
@@ -373,20 +405,32 @@ public interface Scheduler extends ExecutorService, AutoCloseable {
      *   <li>{@code smolscale.threadNamePrefix}: non-empty string
      * </ul>
      *
+     *
+     * <p>Any other key that starts with {@code smolscale.} is most likely a misspelling (say,
+     * {@code smolscale.paralellism}): it is ignored, with one {@link System.Logger.Level#WARNING}
+     * per key and JVM on the {@code io.smolscale} system logger naming it and the known keys.
+     * Keys under {@code smolscale.debug.} are for the project's own benchmarks and are not
+     * warned about.
+     *
      * @param properties where to read them
      * @return this builder
-     * @throws IllegalArgumentException naming the property whose value is bad
+     * @throws IllegalArgumentException naming the property whose value is bad; a parallelism and
+     *     maxThreads that do not fit together are reported by {@link #toConfig()}, naming the
+     *     property that set each
      */
     public Builder fromProperties(Properties properties) {
       Objects.requireNonNull(properties, "properties");
+      warnUnknown(properties);
       String v;
       if ((v = properties.getProperty("smolscale.parallelism")) != null) {
         String p = v;
         property("smolscale.parallelism", v, () -> parallelism(intProperty(p)));
+        parallelismProperty = "smolscale.parallelism='" + v + "'";
       }
       if ((v = properties.getProperty("smolscale.maxThreads")) != null) {
         String p = v;
         property("smolscale.maxThreads", v, () -> maxThreads(intProperty(p)));
+        maxThreadsProperty = "smolscale.maxThreads='" + v + "'";
       }
       if ((v = properties.getProperty("smolscale.keepAliveMillis")) != null) {
         String p = v;
@@ -434,6 +478,22 @@ public interface Scheduler extends ExecutorService, AutoCloseable {
       return fromProperties(System.getProperties());
     }
 
+    /** Warns once per key about {@code smolscale.*} keys this library does not read. */
+    private static void warnUnknown(Properties properties) {
+      for (String key : properties.stringPropertyNames()) {
+        if (key.startsWith("smolscale.")
+            && !key.startsWith("smolscale.debug.")
+            && !KNOWN_PROPERTIES.contains(key)
+            && WARNED.add(key)) {
+          System.getLogger("io.smolscale")
+              .log(
+                  System.Logger.Level.WARNING,
+                  "unknown system property " + key + " ignored (a misspelling?); the known ones: "
+                      + String.join(", ", KNOWN_PROPERTIES));
+        }
+      }
+    }
+
     /** Applies one property, naming it and its value in any error. */
     private static void property(String name, String value, Runnable apply) {
       try {
@@ -460,6 +520,10 @@ public interface Scheduler extends ExecutorService, AutoCloseable {
       return value;
     }
 
+    private static String source(@Nullable String property, String name) {
+      return property != null ? "from " + property : name + " set by the builder or its default";
+    }
+
     /**
      * The validated configuration.
      *
@@ -468,6 +532,13 @@ public interface Scheduler extends ExecutorService, AutoCloseable {
      */
     public SchedulerConfig toConfig() {
       int max = maxThreads < 0 ? Math.max(DEFAULT_MAX_THREADS, parallelism) : maxThreads;
+      if (max < parallelism && (parallelismProperty != null || maxThreadsProperty != null)) {
+        // The record would say "maxThreads must be ..." and name no property: say which set what.
+        throw new IllegalArgumentException(
+            "bad system properties: maxThreads=" + max + " is below parallelism=" + parallelism
+                + " (" + source(maxThreadsProperty, "maxThreads") + ", "
+                + source(parallelismProperty, "parallelism") + ")");
+      }
       return new SchedulerConfig(
           parallelism,
           max,

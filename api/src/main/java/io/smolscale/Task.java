@@ -1,6 +1,7 @@
 package io.smolscale;
 
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Future;
@@ -17,6 +18,13 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * task body starts; everything the body did happens-before {@link #join()}, {@link #get()} or a
  * dependent stage observes its completion.
  *
+ * <p>Only the body decides the outcome. Outside code cannot complete a task: {@code complete},
+ * {@code completeExceptionally}, {@code obtrudeValue}, {@code obtrudeException}, {@code
+ * completeAsync}, {@code completeOnTimeout} and {@code orTimeout} of the implementing class throw
+ * {@link UnsupportedOperationException}, and {@link #toCompletableFuture()} returns a new
+ * dependent future that completes when the task does, which its caller may complete, time out or
+ * cancel without changing the task (cancel the task itself with {@link #cancel}).
+ *
  * <p>Failures never vanish. A task that fails keeps its exception for whoever joins it; a
  * {@linkplain #detach() detached} task that fails reports its exception to the scheduler's
  * uncaught-exception handler.
@@ -25,8 +33,16 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  */
 public interface Task<T> extends Future<T>, CompletionStage<T> {
 
-  /** The life-cycle states of a task. Transitions only go forward: PENDING, RUNNING, then one final state. */
-  enum State {
+  /**
+   * The life-cycle status of a task's body. Transitions only go forward: PENDING, RUNNING, then
+   * one final status, decided by the body (or by {@link #cancel}) and never by outside code.
+   *
+   * <p>Not called {@code State}: JDK 19 added {@code Future.state()} returning {@code
+   * Future.State}, which has no PENDING; a {@code Task.state()} returning another enum could not
+   * be compiled against JDK 19+ at all. On JDK 19+ both are available and agree on the final
+   * status ({@code SUCCESS}/{@code SUCCEEDED}, {@code FAILED}, {@code CANCELLED}).
+   */
+  enum Status {
     /** Spawned, not yet started. Cancelling a pending task means its body never runs. */
     PENDING,
     /** The body is running (for an async task: the stage it returned has not completed yet). */
@@ -39,7 +55,7 @@ public interface Task<T> extends Future<T>, CompletionStage<T> {
     CANCELLED;
 
     /**
-     * Tells whether this state is final.
+     * Tells whether this status is final.
      *
      * @return true for {@link #SUCCEEDED}, {@link #FAILED} and {@link #CANCELLED}
      */
@@ -62,11 +78,11 @@ public interface Task<T> extends Future<T>, CompletionStage<T> {
   T join();
 
   /**
-   * The task's current state.
+   * The task's current status.
    *
-   * @return the state; never null
+   * @return the status; never null
    */
-  State state();
+  Status status();
 
   /**
    * Detaches the task: nobody will join it, so if it fails, its exception goes to the scheduler's
@@ -87,7 +103,7 @@ public interface Task<T> extends Future<T>, CompletionStage<T> {
   /**
    * The exception the task failed with, if it failed.
    *
-   * @return the body's exception when the state is FAILED, the {@link CancellationException} when
+   * @return the body's exception when the status is FAILED, the {@link CancellationException} when
    *     it is CANCELLED, otherwise null
    */
   @Nullable Throwable failure();
@@ -104,4 +120,13 @@ public interface Task<T> extends Future<T>, CompletionStage<T> {
    */
   @Override
   boolean cancel(boolean mayInterruptIfRunning);
+
+  /**
+   * A new {@link CompletableFuture} that completes with the task's outcome. It is a copy: completing,
+   * timing out or cancelling it does not change the task, whose outcome only its body decides.
+   *
+   * @return a new dependent future, not this task
+   */
+  @Override
+  CompletableFuture<T> toCompletableFuture();
 }

@@ -116,9 +116,14 @@ final class Balancer implements Runnable {
       return;
     }
     if (STATE.compareAndSet(this, STOPPED, RUNNING)) {
-      Thread t = new Thread(this, pool.config().threadNamePrefix() + "balancer");
-      t.setDaemon(true);
-      t.start();
+      try {
+        Thread t = new Thread(this, pool.config().threadNamePrefix() + "balancer");
+        t.setDaemon(true);
+        t.start();
+      } catch (RuntimeException | Error e) {
+        state = STOPPED; // no balancer thread exists: let the next caller try again
+        throw e;
+      }
     }
   }
 
@@ -142,23 +147,29 @@ final class Balancer implements Runnable {
   @Override
   public void run() {
     while (true) {
-      if (pool.liveThreads() == 0) {
-        // Exit, then re-check: a worker counted after our read must find STOPPED and start a new
-        // balancer, or we must see it and carry on (publish, then re-check).
+      if (pool.liveThreads() == 0 && !pool.needsStartRetry()) {
+        // Exit, then re-check: a worker counted (or a start failed) after our read must find
+        // STOPPED and start a new balancer, or we must see it and carry on (publish, then
+        // re-check). Both the start and its failure path call ensureRunning after they publish.
         state = STOPPED;
-        if (pool.liveThreads() == 0 || !STATE.compareAndSet(this, STOPPED, RUNNING)) {
+        if ((pool.liveThreads() == 0 && !pool.needsStartRetry())
+            || !STATE.compareAndSet(this, STOPPED, RUNNING)) {
           return;
         }
       }
       boolean awake = pool.awakeWorkers() > 0;
-      if (awake) {
-        try {
+      try {
+        if (awake) {
           tick();
-        } catch (RuntimeException | Error e) {
-          // The monitor must outlive a failure (a thread factory that throws, an OOM): report it
-          // and keep ticking, or preemption would silently stop for this scheduler.
-          pool.reportUncaught(e);
+        } else if (pool.needsStartRetry()) {
+          // Work waits and no worker thread exists: a start failed (see startWorker). Retry it
+          // every eight intervals; nothing else would.
+          pool.retryStart();
         }
+      } catch (RuntimeException | Error e) {
+        // The monitor must outlive a failure (a thread factory that throws, an OOM): report it
+        // and keep ticking, or preemption would silently stop for this scheduler.
+        pool.reportUncaught(e);
       }
       LockSupport.parkNanos(this, awake ? intervalNanos : intervalNanos * 8);
     }

@@ -124,6 +124,13 @@ public final class WorkBalancingScheduler extends AbstractExecutorService
   private final AtomicInteger awake = new AtomicInteger();
   private volatile int runState = RUNNING;
   private final CountDownLatch terminated = new CountDownLatch(1);
+
+  /**
+   * The last failure to start a worker, null after a successful start: marks a failure episode
+   * (reported once) and is what queued tasks fail with when the scheduler is shut down with no
+   * worker able to start. Written by starters, read by starters and {@link #tryTerminate}.
+   */
+  private volatile @Nullable Throwable startFailure;
   private final AtomicInteger workerIds = new AtomicInteger();
 
   /** Copy-on-write registry of live workers, for the balancer and statistics. */
@@ -252,7 +259,19 @@ public final class WorkBalancingScheduler extends AbstractExecutorService
     }
   }
 
-  /** Starts a worker thread; {@code threads} and {@code counted} are already reserved. */
+  /**
+   * Starts a worker thread; {@code threads} and {@code counted} are already reserved.
+   *
+   * <p>A start can fail: the factory throws, returns null or a thread it already started, or the
+   * JVM cannot make a thread. Then the counts are undone and the work stays queued (it was
+   * accepted: the submitter is not failed), and the start is retried by the balancer, which this
+   * method makes sure is running: it may have no other reason to exist, since no worker does. A
+   * retry must never depend on a thread that does not exist. The first failure of an episode is
+   * reported (the next success ends the episode), so a factory that keeps failing is neither
+   * silent nor a flood of reports. If the scheduler is shut down while no worker can be started,
+   * {@link #tryTerminate} fails the queued tasks with this failure instead of terminating with
+   * them pending.
+   */
   private void startWorker() {
     Worker w = new Worker(this, workerIds.incrementAndGet());
     String name = config.threadNamePrefix() + w.id;
@@ -264,13 +283,16 @@ public final class WorkBalancingScheduler extends AbstractExecutorService
       } else {
         Thread made = f.newThread(w);
         if (made == null) {
-          throw new RejectedExecutionException("thread factory returned null");
+          throw new IllegalStateException("thread factory " + f + " returned null");
+        }
+        if (made.getState() != Thread.State.NEW) {
+          // It may be running our worker already: w is not admitted, so that run returns at once.
+          throw new IllegalThreadStateException(
+              "thread factory " + f + " returned a thread that was already started: " + made);
         }
         t = made;
-        if (t.getState() == Thread.State.NEW) {
-          t.setName(name);
-          t.setDaemon(true);
-        }
+        t.setName(name);
+        t.setDaemon(true);
       }
       w.thread = t;
       w.parker = new Parker(t);
@@ -279,11 +301,11 @@ public final class WorkBalancingScheduler extends AbstractExecutorService
       register(w);
       threadsStarted.increment();
       balancer.ensureRunning();
+      w.admit();
       t.start();
+      startFailure = null;
     } catch (RuntimeException | Error e) {
-      // Undo, so that the counts stay true. The task that asked for a worker stays queued; the
-      // balancer retries the start at its next tick. The submitter is not failed (its task was
-      // accepted), and the failure is reported, never swallowed.
+      // Undo, so that the counts stay true (see the method comment).
       unregister(w);
       COUNTED.getAndAdd(this, -1);
       THREADS.getAndAdd(this, -1);
@@ -291,7 +313,26 @@ public final class WorkBalancingScheduler extends AbstractExecutorService
         idle.decrementSearching();
         awake.decrementAndGet();
       }
-      reportUncaught(new IllegalStateException("smolscale could not start a worker thread", e));
+      IllegalStateException failure =
+          new IllegalStateException("smolscale could not start a worker thread", e);
+      boolean firstOfEpisode = startFailure == null;
+      startFailure = failure;
+      if (firstOfEpisode) {
+        reportUncaught(failure);
+      }
+      if (runState != RUNNING && threads == 0) {
+        // Shut down, no worker left, and none can start: nothing will ever run the queued
+        // tasks, so fail them and terminate now. (Not through tryTerminate: it would try this
+        // start again, and a start that fails there would come back here.) Any caller can be
+        // the one whose start fails last: shutdown(), the balancer's retry, a worker's exit.
+        failQueuedAndTerminate();
+        return;
+      }
+      try {
+        balancer.ensureRunning(); // the retry
+      } catch (RuntimeException | Error again) {
+        // No thread at all can be made now: the next submission or worker exit retries.
+      }
     }
   }
 
@@ -357,6 +398,23 @@ public final class WorkBalancingScheduler extends AbstractExecutorService
 
   boolean isShuttingDown() {
     return runState != RUNNING;
+  }
+
+  /** Whether {@link #shutdownNow} was called: tasks that still start, start interrupted. */
+  boolean isStopping() {
+    return runState == STOP;
+  }
+
+  /** Work waits in the global queue and no worker thread is alive (a start failed). */
+  boolean needsStartRetry() {
+    return threads == 0 && !global.isEmpty();
+  }
+
+  /** The balancer's retry of a failed start (see {@link #startWorker}). */
+  void retryStart() {
+    if (needsStartRetry()) {
+      maybeStartWorker();
+    }
   }
 
   void workerParking() {
@@ -453,9 +511,13 @@ public final class WorkBalancingScheduler extends AbstractExecutorService
     if (!w.retiredWhileParked) {
       awake.decrementAndGet();
     }
-    unregister(w);
-    retiredLocalPushes.add(w.localPushes());
-    retiredCompleted.add(w.tasksRun());
+    synchronized (registryLock) {
+      // One step for stats(): the worker's counts move from the live registry to the retired
+      // totals together, so a snapshot never misses them nor counts them twice.
+      retiredLocalPushes.add(w.localPushes());
+      retiredCompleted.add(w.tasksRun());
+      unregister(w);
+    }
     threadsRetired.increment();
     int left = (int) THREADS.getAndAdd(this, -1) - 1;
     if (!global.isEmpty()) {
@@ -641,9 +703,14 @@ public final class WorkBalancingScheduler extends AbstractExecutorService
 
   @Override
   public Stats stats() {
-    Worker[] ws = workers;
-    long localPushes = retiredLocalPushes.sum();
-    long completed = retiredCompleted.sum();
+    Worker[] ws;
+    long localPushes;
+    long completed;
+    synchronized (registryLock) { // see onWorkerExit
+      ws = workers;
+      localPushes = retiredLocalPushes.sum();
+      completed = retiredCompleted.sum();
+    }
     long queuedLocal = 0;
     int blocked = 0;
     for (Worker w : ws) {
@@ -739,16 +806,58 @@ public final class WorkBalancingScheduler extends AbstractExecutorService
     }
   }
 
-  private void tryTerminate() {
+  /**
+   * Terminates if shut down and no worker is left, but never with an accepted task pending:
+   * queued work still runs (a worker is started for it), and if no worker can be started, the
+   * queued tasks fail with the start failure ({@link #failQueued}) before the scheduler reports
+   * itself terminated.
+   */
+  void tryTerminate() {
     if (runState != RUNNING && threads == 0) {
-      if (!global.isEmpty() && runState == SHUTDOWN) {
-        // Accepted work must still run: a shutdown scheduler drains its queue before terminating.
-        maybeStartWorker();
-        if (threads != 0) {
-          return;
+      if (!global.isEmpty()) {
+        if (runState == SHUTDOWN) {
+          // Accepted work must still run: a shutdown scheduler drains its queue first.
+          maybeStartWorker();
+          if (threads != 0) {
+            return;
+          }
         }
       }
-      terminated.countDown();
+      failQueuedAndTerminate();
+    }
+  }
+
+  private void failQueuedAndTerminate() {
+    if (!global.isEmpty()) {
+      failQueued();
+    }
+    terminated.countDown();
+  }
+
+  /**
+   * Completes every queued task that can no longer run: a {@link TaskImpl} fails with a {@link
+   * RejectedExecutionException} caused by the start failure (or is cancelled after {@link
+   * #shutdownNow}); a raw runnable, which has no handle, is reported with the same exception.
+   */
+  private void failQueued() {
+    Throwable cause = startFailure;
+    for (Runnable r : global.drain()) {
+      if (runState == STOP) {
+        if (r instanceof TaskImpl) {
+          ((TaskImpl<?>) r).cancel(false);
+        }
+        continue; // shutdownNow: "tasks that were awaiting execution are not executed"
+      }
+      RejectedExecutionException e =
+          new RejectedExecutionException(
+              "the scheduler shut down with this task queued and no worker thread could be"
+                  + " started to run it",
+              cause);
+      if (r instanceof TaskImpl) {
+        ((TaskImpl<?>) r).failUnstarted(e);
+      } else {
+        reportUncaught(e);
+      }
     }
   }
 
@@ -782,14 +891,18 @@ public final class WorkBalancingScheduler extends AbstractExecutorService
     if (isWorkerThread()) {
       return; // a task cannot wait for its own scheduler to finish it
     }
+    // JDK 19+ ExecutorService.close(), on every JDK: an interrupt before or during the wait
+    // stops the executing tasks as shutdownNow() does (queued ones never run), the wait goes on
+    // until they have ended, and the interrupt status is re-asserted on return.
     boolean interrupted = false;
-    while (true) {
+    while (!isTerminated()) {
       try {
-        if (terminated.await(1, TimeUnit.DAYS)) {
-          break;
-        }
+        terminated.await(1, TimeUnit.DAYS);
       } catch (InterruptedException e) {
-        interrupted = true;
+        if (!interrupted) {
+          shutdownNow();
+          interrupted = true;
+        }
       }
     }
     if (interrupted) {

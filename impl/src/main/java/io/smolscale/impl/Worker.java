@@ -146,6 +146,14 @@ final class Worker extends IdleSet.Node implements Runnable {
    */
   private long wokenAtNanos;
 
+  /**
+   * Set by the scheduler before {@code Thread.start}, which orders it before {@link #run} on the
+   * started thread (Thread.start happens-before the thread's first action); see {@link #admit}.
+   * Volatile only so that a thread a misbehaving factory started on its own reads it without a
+   * data race; read once per thread.
+   */
+  private volatile boolean admitted;
+
   /** Owner-only: the worker retires from the parked state (it is not counted as awake). */
   boolean retiredWhileParked;
 
@@ -220,8 +228,21 @@ final class Worker extends IdleSet.Node implements Runnable {
     blocked = false;
   }
 
+  /**
+   * Lets the thread run this worker; called by the scheduler just before it starts the thread it
+   * checked was new. A thread that a custom factory started itself (before handing it over) finds
+   * the worker not admitted and returns at once, so it never touches the counts the scheduler
+   * undoes for a failed start.
+   */
+  void admit() {
+    admitted = true;
+  }
+
   @Override
   public void run() {
+    if (!admitted) {
+      return; // run by a thread the scheduler did not start: see admit()
+    }
     Thread me = Thread.currentThread();
     if (!(me instanceof WorkerThread)) {
       CURRENT.set(this);
@@ -258,6 +279,16 @@ final class Worker extends IdleSet.Node implements Runnable {
   }
 
   private void runTask(Runnable task) {
+    // The task boundary (ThreadPoolExecutor.runWorker's rule): a task starts with the interrupt
+    // status clear, so it never sees an interrupt meant for an earlier task or for this worker
+    // while it was idle, unless the scheduler is stopping (shutdownNow), when it starts
+    // interrupted. Clear first, then read the run state: shutdownNow writes STOP before it
+    // interrupts, so an interrupt this clear could swallow comes with a STOP this read sees.
+    // A cancel(true) cannot be lost here: it interrupts only a task that is already RUNNING.
+    Thread.interrupted();
+    if (pool.isStopping()) {
+      Thread.currentThread().interrupt();
+    }
     long s = (long) SEQ.get(this);
     SEQ.setOpaque(this, s + 1);
     try {
@@ -267,7 +298,8 @@ final class Worker extends IdleSet.Node implements Runnable {
       pool.reportUncaught(t);
     }
     SEQ.setOpaque(this, s + 2);
-    // An interrupt aimed at the task that just ended must not leak into the next one.
+    // An interrupt aimed at the task that just ended must not follow the worker into its idle
+    // wait (the parker drops it too) or into the next task (cleared again above).
     Thread.interrupted();
     if (DEBUG_DELAY_NANOS > 0) {
       long until = System.nanoTime() + DEBUG_DELAY_NANOS;
@@ -350,10 +382,8 @@ final class Worker extends IdleSet.Node implements Runnable {
     }
     long keepAlive = pool.keepAliveNanos();
     while (true) {
-      // An interrupt left on an idle worker (user code interrupting pool threads) would make
-      // LockSupport.park return at once and turn this loop into a spin: there is no task to
-      // deliver it to, so it is dropped.
-      Thread.interrupted();
+      // An interrupt of an idle worker (user code interrupting pool threads) has no task to go
+      // to: Parker.park drops it instead of returning, so it can never turn this loop into a spin.
       long parkedAt = spinNanos > 0 ? System.nanoTime() : 0L;
       boolean permit = p.park(keepAlive);
       if (!isIdle()) {

@@ -32,8 +32,8 @@ public class TaskLincheckTest {
 
   @Operation
   public String state() {
-    Task.State s = task.state();
-    return s == Task.State.RUNNING ? "PENDING" : s.name();
+    Task.Status s = task.status();
+    return s == Task.Status.RUNNING ? "PENDING" : s.name();
   }
 
   @Operation

@@ -8,9 +8,12 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.Executors;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import java.util.concurrent.Future;
 import java.util.concurrent.RunnableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.checkerframework.checker.nullness.qual.Nullable;
@@ -45,6 +48,15 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * <p>Happens-before: spawning publishes the task through the queues (their release/acquire
  * edges), so the spawner's writes happen-before the body; the body's writes happen-before the
  * result's volatile CAS, which happens-before whoever reads the result.
+ *
+ * <p>Sealed against outside completion: the result belongs to the body. {@code CompletableFuture}
+ * makes {@code complete}, {@code completeExceptionally}, {@code obtrude*}, {@code completeAsync},
+ * {@code completeOnTimeout} and {@code orTimeout} public, and each would let outside code decide
+ * (or later overwrite) the outcome while the body runs on, so a failure could vanish. This class
+ * overrides all of them to throw, completes itself only through {@code super}, and hands out a
+ * dependent copy from {@link #toCompletableFuture()} (as the JDK's {@code minimalCompletionStage}
+ * does), which its holder may complete freely. {@code CompletableFuture}'s own machinery never
+ * calls these public methods on this object: dependents are new {@link StageFuture}s.
  *
  * <p>Stopped, not just done: a task cancelled while it runs is done at once, but its body is
  * still unwinding on its worker. A nursery must not let {@code close()} return before that, so
@@ -186,7 +198,7 @@ public final class TaskImpl<T> extends StageFuture<T> implements Task<T>, Runnab
     try {
       switch (kind) {
         case KIND_CALLABLE:
-          complete(((Callable<T>) b).call());
+          super.complete(((Callable<T>) b).call());
           break;
         case KIND_RUNNABLE:
           ((Runnable) b).run();
@@ -254,11 +266,11 @@ public final class TaskImpl<T> extends StageFuture<T> implements Task<T>, Runnab
   // Checker Framework's stub for complete(T) does not say so for a type variable.
   @SuppressWarnings("nullness")
   private void completeValue(@Nullable T value) {
-    complete(value);
+    super.complete(value);
   }
 
   private void fail(Throwable e) {
-    if (completeExceptionally(e)) {
+    if (super.completeExceptionally(e)) {
       thrown = e;
       if (detached) {
         reportOnce();
@@ -279,7 +291,7 @@ public final class TaskImpl<T> extends StageFuture<T> implements Task<T>, Runnab
     // did it, and the contract is "true if this call moved the task". CompletableFuture's cancel
     // is exactly this completion (isCancelled() tests for a CancellationException result), and
     // completeExceptionally tells whether this call's CAS won.
-    if (isDone() || !completeExceptionally(new CancellationException())) {
+    if (isDone() || !super.completeExceptionally(new CancellationException())) {
       return false;
     }
     if (RUN_STATE.compareAndSet(this, NEW, FINISHED)) {
@@ -304,6 +316,24 @@ public final class TaskImpl<T> extends StageFuture<T> implements Task<T>, Runnab
     return true;
   }
 
+  /**
+   * Fails a task that never started because the scheduler could not run it (shut down with no
+   * worker able to start). Like a cancel of a NEW task, the body never runs; unlike it, the task
+   * is FAILED with {@code failure}, which a detached task reports.
+   *
+   * @param failure the reason, a {@link java.util.concurrent.RejectedExecutionException}
+   * @return true if this call completed the task
+   */
+  public boolean failUnstarted(Throwable failure) {
+    if (!RUN_STATE.compareAndSet(this, NEW, FINISHED)) {
+      return false;
+    }
+    body = null;
+    fail(failure);
+    stopEvent(); // the body will never run
+    return true;
+  }
+
   @Override
   public Task<T> detach() {
     if (DETACHED.compareAndSet(this, false, true) && isCompletedExceptionally()) {
@@ -318,14 +348,14 @@ public final class TaskImpl<T> extends StageFuture<T> implements Task<T>, Runnab
   }
 
   @Override
-  public State state() {
+  public Status status() {
     if (isDone()) {
       if (isCancelled()) {
-        return State.CANCELLED;
+        return Status.CANCELLED;
       }
-      return isCompletedExceptionally() ? State.FAILED : State.SUCCEEDED;
+      return isCompletedExceptionally() ? Status.FAILED : Status.SUCCEEDED;
     }
-    return runState == NEW ? State.PENDING : State.RUNNING;
+    return runState == NEW ? Status.PENDING : Status.RUNNING;
   }
 
   @Override
@@ -346,5 +376,82 @@ public final class TaskImpl<T> extends StageFuture<T> implements Task<T>, Runnab
       Throwable c = e.getCause();
       return c != null ? c : e;
     }
+  }
+
+  /**
+   * A new future completed with this task's outcome (a cancelled task gives a cancelled copy).
+   * Completing or cancelling the copy does not change the task.
+   */
+  @Override
+  public CompletableFuture<T> toCompletableFuture() {
+    StageFuture<T> copy = new StageFuture<>(scheduler);
+    whenComplete(
+        (v, e) -> {
+          if (e == null) {
+            completeCopy(copy, v);
+          } else {
+            copy.completeExceptionally(e);
+          }
+        });
+    return copy;
+  }
+
+  @SuppressWarnings("nullness") // a null result is legal; see completeValue
+  private static <T> void completeCopy(StageFuture<T> copy, @Nullable T value) {
+    copy.complete(value);
+  }
+
+  /** Refused: only the body decides a task's outcome (see the class comment). */
+  @Override
+  public boolean complete(T value) {
+    throw sealed("complete");
+  }
+
+  /** Refused: only the body decides a task's outcome; cancel it with {@link #cancel}. */
+  @Override
+  public boolean completeExceptionally(Throwable ex) {
+    throw sealed("completeExceptionally");
+  }
+
+  /** Refused: a task's outcome is never overwritten. */
+  @Override
+  public void obtrudeValue(T value) {
+    throw sealed("obtrudeValue");
+  }
+
+  /** Refused: a task's outcome is never overwritten. */
+  @Override
+  public void obtrudeException(Throwable ex) {
+    throw sealed("obtrudeException");
+  }
+
+  /** Refused: only the body decides a task's outcome. */
+  @Override
+  public CompletableFuture<T> completeAsync(Supplier<? extends T> supplier, Executor executor) {
+    throw sealed("completeAsync");
+  }
+
+  /** Refused: only the body decides a task's outcome. */
+  @Override
+  public CompletableFuture<T> completeAsync(Supplier<? extends T> supplier) {
+    throw sealed("completeAsync");
+  }
+
+  /** Refused: a timeout would fail the task while its body runs on; time out a copy. */
+  @Override
+  public CompletableFuture<T> orTimeout(long timeout, TimeUnit unit) {
+    throw sealed("orTimeout");
+  }
+
+  /** Refused: a timeout would decide the task's result while its body runs on; use a copy. */
+  @Override
+  public CompletableFuture<T> completeOnTimeout(T value, long timeout, TimeUnit unit) {
+    throw sealed("completeOnTimeout");
+  }
+
+  private static UnsupportedOperationException sealed(String method) {
+    return new UnsupportedOperationException(
+        method + " is not allowed on a Task: only its body decides its outcome; call it on"
+            + " task.toCompletableFuture(), a copy, or cancel the task with cancel()");
   }
 }

@@ -84,7 +84,7 @@ class TaskFailureTest {
       ExecutionException ee = assertThrows(ExecutionException.class, t::get);
       assertSame(boom, ee.getCause());
       assertSame(boom, t.failure());
-      assertEquals(Task.State.FAILED, t.state());
+      assertEquals(Task.Status.FAILED, t.status());
       assertTrue(t.isDone());
     }
   }
@@ -105,8 +105,8 @@ class TaskFailureTest {
       assertSame(err, assertThrows(CompletionException.class, error::join).getCause());
       assertSame(io, checked.failure());
       assertSame(err, error.failure());
-      assertEquals(Task.State.FAILED, checked.state());
-      assertEquals(Task.State.FAILED, error.state());
+      assertEquals(Task.Status.FAILED, checked.status());
+      assertEquals(Task.Status.FAILED, error.status());
     }
   }
 
@@ -297,11 +297,11 @@ class TaskFailureTest {
           Class<? extends Throwable> expected =
               i % 2 == 0 ? IllegalStateException.class : AssertionError.class;
           assertInstanceOf(expected, t.failure());
-          assertEquals(Task.State.FAILED, t.state());
+          assertEquals(Task.Status.FAILED, t.status());
           failed++;
         } else {
           assertEquals(i, t.join());
-          assertEquals(Task.State.SUCCEEDED, t.state());
+          assertEquals(Task.Status.SUCCEEDED, t.status());
           succeeded++;
         }
       }

@@ -80,16 +80,16 @@ class TaskTest {
         awaitInBody(releaseBody);
         return 7;
       });
-      assertEquals(Task.State.PENDING, t.state());
-      assertFalse(t.state().isDone());
+      assertEquals(Task.Status.PENDING, t.status());
+      assertFalse(t.status().isDone());
       releaseHolder.countDown();
       await(inBody, "the task's body to start");
-      assertEquals(Task.State.RUNNING, t.state());
+      assertEquals(Task.Status.RUNNING, t.status());
       assertFalse(t.isDone());
       releaseBody.countDown();
       assertEquals(7, t.join());
-      assertEquals(Task.State.SUCCEEDED, t.state());
-      assertTrue(t.state().isDone());
+      assertEquals(Task.Status.SUCCEEDED, t.status());
+      assertTrue(t.status().isDone());
     }
   }
 
@@ -108,9 +108,9 @@ class TaskTest {
       });
       await(holderStarted, "the holder to occupy the only worker");
       Task<Void> victim = s.spawn(() -> ran.set(true));
-      assertEquals(Task.State.PENDING, victim.state());
+      assertEquals(Task.Status.PENDING, victim.status());
       assertTrue(victim.cancel(false));
-      assertEquals(Task.State.CANCELLED, victim.state());
+      assertEquals(Task.Status.CANCELLED, victim.status());
       assertTrue(victim.isCancelled());
       assertTrue(victim.isDone());
       assertInstanceOf(CancellationException.class, victim.failure());
@@ -148,7 +148,7 @@ class TaskTest {
       Task<Boolean> next = s.spawn(() -> Thread.currentThread().isInterrupted());
       Task<Thread> nextThread = s.spawn(Thread::currentThread);
       assertTrue(victim.cancel(true));
-      assertEquals(Task.State.CANCELLED, victim.state());
+      assertEquals(Task.Status.CANCELLED, victim.status());
       assertThrows(CancellationException.class, victim::join);
       assertTrue(await(victimSawInterrupt, "the victim to see the interrupt"));
       assertFalse(next.join(), "the next task must not start interrupted");
@@ -171,11 +171,11 @@ class TaskTest {
       });
       await(started, "the body to start");
       assertTrue(t.cancel(false));
-      assertEquals(Task.State.CANCELLED, t.state());
+      assertEquals(Task.Status.CANCELLED, t.status());
       release.countDown();
       assertFalse(await(interruptedAtEnd, "the body to finish"), "cancel(false) must not interrupt");
       assertThrows(CancellationException.class, t::join);
-      assertEquals(Task.State.CANCELLED, t.state(), "a late result does not revive the task");
+      assertEquals(Task.Status.CANCELLED, t.status(), "a late result does not revive the task");
     }
   }
 
@@ -186,7 +186,7 @@ class TaskTest {
       Task<Integer> t = s.spawn(() -> 3);
       assertEquals(3, t.join());
       assertFalse(t.cancel(true));
-      assertEquals(Task.State.SUCCEEDED, t.state());
+      assertEquals(Task.Status.SUCCEEDED, t.status());
       assertEquals(3, t.join());
     }
   }
@@ -207,7 +207,7 @@ class TaskTest {
       assertFalse(t.isCancelled());
       release.countDown();
       assertEquals(5, t.join());
-      assertEquals(Task.State.SUCCEEDED, t.state());
+      assertEquals(Task.Status.SUCCEEDED, t.status());
     }
   }
 
@@ -317,7 +317,7 @@ class TaskTest {
       await(started, "the body to start");
       assertTrue(t.cancel(true));
       awaitCondition(() -> seen.get() != null, "the body to be interrupted");
-      assertEquals(Task.State.CANCELLED, t.state());
+      assertEquals(Task.Status.CANCELLED, t.status());
       assertInstanceOf(CancellationException.class, t.failure());
     }
   }

@@ -39,7 +39,7 @@ public class TaskCompletionVsCancelTest {
 
   @Arbiter
   public void observe(ZLI_Result r) {
-    r.r2 = task.state();
+    r.r2 = task.status();
     try {
       r.r3 = task.join();
     } catch (CancellationException e) {

@@ -1,0 +1,106 @@
+package io.smolscale.impl.api;
+
+import static io.smolscale.impl.api.Support.PATIENCE_SECONDS;
+import static io.smolscale.impl.api.Support.small;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.smolscale.Scheduler;
+import io.smolscale.Task;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.Timeout.ThreadMode;
+
+/**
+ * A thread factory that fails (spec/README.md §11): the start is retried without depending on a
+ * thread that may not exist, the failure is reported once per episode, and a scheduler never
+ * reports itself terminated while an accepted task is still pending: a task that can never run
+ * fails with a {@link RejectedExecutionException} caused by the factory's failure.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = ThreadMode.SEPARATE_THREAD)
+class ThreadFactoryFailureTest {
+
+  private final List<Throwable> reported = Collections.synchronizedList(new ArrayList<>());
+
+  private Scheduler withFactory(ThreadFactory f) {
+    return small(1).threadFactory(f).uncaughtExceptionHandler((t, e) -> reported.add(e)).build();
+  }
+
+  private static Throwable rootCause(Throwable t) {
+    while (t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t;
+  }
+
+  // The first start fails while no thread of the scheduler exists (not even the balancer); the
+  // task still runs, through the balancer that the failure itself starts. Before the fix the
+  // balancer was never started, so the task waited forever.
+  @Test
+  void aFactoryThatFailsOnceDoesNotStrandTheFirstTask() throws Exception {
+    AtomicInteger calls = new AtomicInteger();
+    ThreadFactory failsOnce =
+        r -> {
+          if (calls.getAndIncrement() == 0) {
+            throw new IllegalStateException("first call fails");
+          }
+          return new Thread(r);
+        };
+    try (Scheduler s = withFactory(failsOnce)) {
+      assertEquals(1, s.spawn(() -> 1).get(PATIENCE_SECONDS, TimeUnit.SECONDS));
+    }
+    assertEquals(1, reported.size(), "the failed start was reported once: " + reported);
+    assertEquals("first call fails", rootCause(reported.get(0)).getMessage());
+  }
+
+  // A factory that returns null: after shutdown the scheduler terminates, and the task it could
+  // never run is FAILED with the factory's error, not PENDING behind a "terminated" scheduler.
+  // Retries in between are not reported again (one report per episode).
+  @Test
+  void aTaskThatCanNeverRunFailsBeforeTheSchedulerTerminates() throws Exception {
+    Scheduler s = withFactory(r -> null);
+    Task<Integer> t = s.spawn(() -> 1);
+    s.shutdown();
+    assertTrue(s.awaitTermination(PATIENCE_SECONDS, TimeUnit.SECONDS), "terminated");
+    assertTrue(t.isDone(), "terminated with an accepted task pending: " + t.status());
+    assertEquals(Task.Status.FAILED, t.status());
+    assertInstanceOf(RejectedExecutionException.class, t.failure());
+    assertTrue(rootCause(t.failure()).getMessage().contains("returned null"), "" + t.failure());
+    assertEquals(1, reported.size(), "one report per failure episode: " + reported);
+  }
+
+  // A factory that starts the thread itself (which then runs our worker early, unasked): the
+  // start is refused, the early run does nothing, the counts stay true and the task fails at
+  // shutdown, naming the problem. Before the fix the submitter was never told.
+  @Test
+  void aFactoryThatReturnsAStartedThreadIsRefused() throws Exception {
+    List<Thread> made = Collections.synchronizedList(new ArrayList<>());
+    ThreadFactory starts =
+        r -> {
+          Thread th = new Thread(r);
+          made.add(th);
+          th.start();
+          return th;
+        };
+    Scheduler s = withFactory(starts);
+    Task<Integer> t = s.spawn(() -> 1);
+    s.shutdown();
+    assertTrue(s.awaitTermination(PATIENCE_SECONDS, TimeUnit.SECONDS), "terminated");
+    assertEquals(Task.Status.FAILED, t.status());
+    assertInstanceOf(RejectedExecutionException.class, t.failure());
+    assertInstanceOf(IllegalThreadStateException.class, rootCause(t.failure()));
+    assertEquals(0, s.stats().workers(), "no worker counted");
+    for (Thread th : new ArrayList<>(made)) {
+      th.join(TimeUnit.SECONDS.toMillis(PATIENCE_SECONDS));
+      assertTrue(!th.isAlive(), "a factory-started thread ran the worker and stayed");
+    }
+  }
+}
