@@ -76,7 +76,7 @@ class NurseryTest {
         assertTrue(n.liveChildren() >= 1, "a is still running");
         release.countDown();
       }
-      assertEquals(Task.State.SUCCEEDED, a.state(), "close() returned only after a finished");
+      assertEquals(Task.Status.SUCCEEDED, a.status(), "close() returned only after a finished");
       assertEquals(1, a.join());
       assertEquals(2, b.join());
       assertNull(c.join());
@@ -128,9 +128,9 @@ class NurseryTest {
       assertSame(boom, e.getCause());
       assertEquals(0, e.getSuppressed().length, "cancelled siblings are not failures");
       for (Task<Void> sib : siblings) {
-        assertEquals(Task.State.CANCELLED, sib.state());
+        assertEquals(Task.Status.CANCELLED, sib.status());
       }
-      assertEquals(Task.State.FAILED, failing.state());
+      assertEquals(Task.Status.FAILED, failing.status());
       awaitCondition(() -> interrupts.get() == 3, "every running sibling to be interrupted");
     }
   }
@@ -220,7 +220,7 @@ class NurseryTest {
           return 9;
         });
       }
-      assertEquals(Task.State.FAILED, failed.state());
+      assertEquals(Task.Status.FAILED, failed.status());
       assertSame(boom, failed.failure());
       assertEquals(9, sibling.join());
     }
@@ -278,27 +278,32 @@ class NurseryTest {
     }
   }
 
-  // A deadline cancels the children still running when it passes; close() throws
-  // CancellationException.
+  // A deadline cancels the children still running when it passes (a child that finished before
+  // it keeps its result); close() throws CancellationException.
   @Test
   void deadlineCancelsRemainingChildren() {
     CountDownLatch started = new CountDownLatch(1);
     AtomicInteger interrupts = new AtomicInteger();
+    record Attempt(Nursery n, Task<Integer> quick, Task<Void> slow) {}
     try (Scheduler s = small(2).build()) {
-      // Long enough that the spawns below surely come before it, even on a loaded machine.
-      Duration deadline = Duration.ofSeconds(1);
-      Nursery n = s.nursery(deadline);
-      Duration left = n.remaining();
-      assertNotNull(left);
-      assertTrue(left.compareTo(deadline) <= 0 && !left.isNegative(), "left " + left);
-      Task<Integer> quick = n.spawn(() -> 1);
-      Task<Void> slow = n.spawn(() -> blockUntilInterrupted(started, interrupts));
+      // The premise, that quick finished and slow was spawned before the deadline, is checked
+      // against the clock, not assumed (see Support.beforeDeadline).
+      Attempt a = Support.beforeDeadline(Duration.ofSeconds(1), deadline -> {
+        Nursery n = s.nursery(deadline);
+        Duration left = n.remaining();
+        assertNotNull(left);
+        assertTrue(left.compareTo(deadline) <= 0 && !left.isNegative(), "left " + left);
+        Task<Integer> quick = n.spawn(() -> 1);
+        awaitCondition(quick::isDone, "the quick child to finish");
+        Task<Void> slow = n.spawn(() -> blockUntilInterrupted(started, interrupts));
+        return new Attempt(n, quick, slow);
+      }, Attempt::n);
       // close() waits for the deadline's outcome (bounded by the class timeout).
-      assertThrows(CancellationException.class, n::close);
-      assertEquals(1, quick.join());
-      assertEquals(Task.State.CANCELLED, slow.state());
-      assertEquals(Duration.ZERO, n.remaining(), "the deadline has passed");
-      assertThrows(IllegalStateException.class, () -> n.spawn(() -> 2));
+      assertThrows(CancellationException.class, a.n()::close);
+      assertEquals(1, a.quick().join());
+      assertEquals(Task.Status.CANCELLED, a.slow().status());
+      assertEquals(Duration.ZERO, a.n().remaining(), "the deadline has passed");
+      assertThrows(IllegalStateException.class, () -> a.n().spawn(() -> 2));
     }
   }
 
@@ -341,8 +346,8 @@ class NurseryTest {
       n.cancel();
       n.cancel();
       assertThrows(CancellationException.class, n::close);
-      assertEquals(Task.State.CANCELLED, a.state());
-      assertEquals(Task.State.CANCELLED, b.state());
+      assertEquals(Task.Status.CANCELLED, a.status());
+      assertEquals(Task.Status.CANCELLED, b.status());
       assertThrows(IllegalStateException.class, () -> n.spawn(() -> 1));
     }
   }
@@ -375,12 +380,12 @@ class NurseryTest {
       await(innerStarted, "the inner children to start");
       outer.cancel();
       assertThrows(CancellationException.class, outer::close);
-      assertEquals(Task.State.CANCELLED, runner.state());
+      assertEquals(Task.Status.CANCELLED, runner.status());
       assertInstanceOf(CancellationException.class,
           await(innerCloseOutcome, "the inner close() to end"));
       synchronized (innerChildren) {
         for (Task<Void> child : innerChildren) {
-          assertEquals(Task.State.CANCELLED, child.state());
+          assertEquals(Task.Status.CANCELLED, child.status());
         }
       }
       awaitCondition(() -> interrupts.get() == 2, "both inner children to be interrupted");
@@ -462,7 +467,7 @@ class NurseryTest {
       release.countDown();
       await(closed, "the nursery to close");
       assertTrue(grandchildRan.get(), "close waited for the child spawned while closing");
-      assertEquals(Task.State.SUCCEEDED, parent.join().state());
+      assertEquals(Task.Status.SUCCEEDED, parent.join().status());
     }
   }
 
@@ -501,7 +506,7 @@ class NurseryTest {
         flagAfter = Thread.interrupted(); // clear it before closing the scheduler
       }
       assertTrue(flagAfter, "the interrupt status was restored");
-      assertEquals(Task.State.CANCELLED, child.state());
+      assertEquals(Task.Status.CANCELLED, child.status());
       assertEquals(1, interrupts.get(), "the child was interrupted before close() returned");
     }
   }

@@ -80,11 +80,11 @@ class SchedulerTest {
         return stage;
       });
       assertTrue(await(supplierOnWorker, "the supplier to run"));
-      assertEquals(Task.State.RUNNING, t.state());
+      assertEquals(Task.Status.RUNNING, t.status());
       assertFalse(t.isDone());
       stage.complete("late");
       assertEquals("late", t.join());
-      assertEquals(Task.State.SUCCEEDED, t.state());
+      assertEquals(Task.Status.SUCCEEDED, t.status());
     }
   }
 
@@ -103,12 +103,17 @@ class SchedulerTest {
         throw supplierFailure;
       });
       Task<Integer> nullStage = s.spawnAsync(() -> null);
+      // Each task is joined before its failure() is read: failure() is a snapshot, null until
+      // the task has failed, and these tasks run on other threads (on a loaded machine the second
+      // worker may not even have started when the first task is joined).
       assertSame(stageFailure, assertThrows(CompletionException.class, failedStage::join).getCause());
       assertSame(stageFailure, failedStage.failure());
+      assertSame(supplierFailure,
+          assertThrows(CompletionException.class, failedSupplier::join).getCause());
       assertSame(supplierFailure, failedSupplier.failure());
       assertThrows(CompletionException.class, nullStage::join);
       assertInstanceOf(NullPointerException.class, nullStage.failure());
-      assertEquals(Task.State.FAILED, nullStage.state());
+      assertEquals(Task.Status.FAILED, nullStage.status());
     }
   }
 
@@ -124,7 +129,7 @@ class SchedulerTest {
       });
       await(supplied, "the supplier to run");
       assertTrue(t.cancel(true));
-      assertEquals(Task.State.CANCELLED, t.state());
+      assertEquals(Task.Status.CANCELLED, t.status());
       awaitCondition(stage::isCancelled, "the stage to be cancelled");
       assertThrows(CancellationException.class, t::join);
     }
@@ -144,7 +149,7 @@ class SchedulerTest {
       assertNull(runnable.get());
       assertEquals("fixed", withResult.get());
       await(executed, "the executed runnable");
-      assertEquals(Task.State.SUCCEEDED, withResult.state());
+      assertEquals(Task.Status.SUCCEEDED, withResult.status());
     }
   }
 
@@ -343,7 +348,7 @@ class SchedulerTest {
       assertTrue(s.isTerminated());
       assertEquals(10, ran.get());
       for (Task<Void> t : queued) {
-        assertEquals(Task.State.SUCCEEDED, t.state());
+        assertEquals(Task.Status.SUCCEEDED, t.status());
       }
     }
   }
@@ -375,7 +380,7 @@ class SchedulerTest {
         assertTrue(queued.contains(r), "shutdownNow returned the queued task handles");
       }
       for (Task<Void> t : queued) {
-        assertEquals(Task.State.CANCELLED, t.state());
+        assertEquals(Task.Status.CANCELLED, t.status());
       }
       assertTrue(s.isShutdown());
       assertTrue(s.awaitTermination(Support.PATIENCE_SECONDS, TimeUnit.SECONDS));
@@ -433,7 +438,7 @@ class SchedulerTest {
     CompletableFuture<Void> closing = CompletableFuture.runAsync(s::close);
     release.countDown();
     await(closing, "close() to return");
-    assertEquals(Task.State.SUCCEEDED, t.state(), "close() returned after the task finished");
+    assertEquals(Task.Status.SUCCEEDED, t.status(), "close() returned after the task finished");
     assertTrue(s.isTerminated());
     s.close();
     assertTrue(s.isShutdown());

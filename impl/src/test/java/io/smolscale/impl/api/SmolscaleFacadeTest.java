@@ -70,14 +70,20 @@ class SmolscaleFacadeTest {
       child = n.spawn(() -> Smolscale.global().isWorkerThread());
     }
     assertTrue(child.join());
-    Nursery timed = Smolscale.nursery(Duration.ofSeconds(1)); // surely after the spawn below
-    assertNotNull(timed.remaining());
-    Task<Void> slow = timed.spawn(() -> {
-      new CountDownLatch(1).await(Support.PATIENCE_SECONDS, TimeUnit.SECONDS);
-      return null;
-    });
-    assertThrows(CancellationException.class, timed::close);
-    assertEquals(Task.State.CANCELLED, slow.state());
+    record Attempt(Nursery timed, Task<Void> slow) {}
+    // The premise, that the spawn comes before the deadline, is checked against the clock, not
+    // assumed (see Support.beforeDeadline).
+    Attempt a = Support.beforeDeadline(Duration.ofSeconds(1), deadline -> {
+      Nursery timed = Smolscale.nursery(deadline);
+      assertNotNull(timed.remaining());
+      Task<Void> slow = timed.spawn(() -> {
+        new CountDownLatch(1).await(Support.PATIENCE_SECONDS, TimeUnit.SECONDS);
+        return null;
+      });
+      return new Attempt(timed, slow);
+    }, Attempt::timed);
+    assertThrows(CancellationException.class, a.timed()::close);
+    assertEquals(Task.Status.CANCELLED, a.slow().status());
   }
 
   // The global scheduler ignores shutdown, shutdownNow and close: it stays usable.

@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import javax.management.MBeanAttributeInfo;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
@@ -62,10 +63,22 @@ class SchedulerJmxTest {
     }
   }
 
+  /** Waits until no thread whose name starts with {@code prefix} is alive (bounded). */
+  private static void awaitNoThreadNamed(String prefix) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (Thread.getAllStackTraces().keySet().stream()
+        .anyMatch(t -> t.getName().startsWith(prefix) && t.isAlive())) {
+      assertTrue(System.nanoTime() - deadline < 0, "threads " + prefix + "* still alive after 20 s");
+      LockSupport.parkNanos(1_000_000L); // re-check every millisecond, bounded above
+    }
+  }
+
   /**
-   * Proves the attributes are the scheduler's live counters: after 300 tasks have run and the
-   * scheduler has closed (nothing moves any more), each attribute equals the component of the
-   * same name in {@code stats()}, and the task counters say 300.
+   * Proves the attributes are the scheduler's live counters: after 300 tasks have run, the
+   * scheduler has closed and its balancer thread has exited (nothing moves any more: close()
+   * returns when the workers are gone, and a balancer tick that began before may still count
+   * itself afterwards), each attribute equals the component of the same name in {@code
+   * stats()}, and the task counters say 300.
    */
   @Test
   void attributesReadTheSchedulersCounters() throws Exception {
@@ -84,6 +97,7 @@ class SchedulerJmxTest {
           assertEquals(2 * i, tasks.get(i).join());
         }
       }
+      awaitNoThreadNamed("jmx-values-");
       Stats st = s.stats();
       assertEquals(n, st.spawned());
       assertEquals(n, st.completed());
