@@ -251,12 +251,7 @@ public interface Scheduler extends ExecutorService, AutoCloseable {
      * @return this builder
      */
     public Builder parallelism(int parallelism) {
-      if (parallelism < 1 || parallelism > SchedulerConfig.MAX_THREADS_LIMIT) {
-        throw new IllegalArgumentException(
-            "parallelism must be in [1, " + SchedulerConfig.MAX_THREADS_LIMIT + "], was "
-                + parallelism);
-      }
-      this.parallelism = parallelism;
+      this.parallelism = ConfigRules.parallelism(parallelism);
       this.parallelismProperty = null;
       return this;
     }
@@ -269,12 +264,7 @@ public interface Scheduler extends ExecutorService, AutoCloseable {
      * @return this builder
      */
     public Builder maxThreads(int maxThreads) {
-      if (maxThreads < 1 || maxThreads > SchedulerConfig.MAX_THREADS_LIMIT) {
-        throw new IllegalArgumentException(
-            "maxThreads must be in [1, " + SchedulerConfig.MAX_THREADS_LIMIT + "], was "
-                + maxThreads);
-      }
-      this.maxThreads = maxThreads;
+      this.maxThreads = ConfigRules.maxThreads(maxThreads);
       this.maxThreadsProperty = null;
       return this;
     }
@@ -286,7 +276,7 @@ public interface Scheduler extends ExecutorService, AutoCloseable {
      * @return this builder
      */
     public Builder keepAlive(Duration keepAlive) {
-      this.keepAlive = positive("keepAlive", keepAlive);
+      this.keepAlive = ConfigRules.positive("keepAlive", keepAlive);
       return this;
     }
 
@@ -312,7 +302,7 @@ public interface Scheduler extends ExecutorService, AutoCloseable {
      * @return this builder
      */
     public Builder preemptionThreshold(Duration threshold) {
-      this.preemptionThreshold = positive("preemptionThreshold", threshold);
+      this.preemptionThreshold = ConfigRules.positive("preemptionThreshold", threshold);
       return this;
     }
 
@@ -323,11 +313,7 @@ public interface Scheduler extends ExecutorService, AutoCloseable {
      * @return this builder
      */
     public Builder balancerInterval(Duration interval) {
-      positive("balancerInterval", interval);
-      if (interval.compareTo(Duration.ofSeconds(1)) > 0) {
-        throw new IllegalArgumentException("balancerInterval must be at most 1 s, was " + interval);
-      }
-      this.balancerInterval = interval;
+      this.balancerInterval = ConfigRules.balancerInterval(interval);
       return this;
     }
 
@@ -343,13 +329,7 @@ public interface Scheduler extends ExecutorService, AutoCloseable {
      * @return this builder
      */
     public Builder spinBeforePark(Duration spin) {
-      Objects.requireNonNull(spin, "spinBeforePark");
-      if (spin.isNegative() || spin.compareTo(SchedulerConfig.MAX_SPIN_BEFORE_PARK) > 0) {
-        throw new IllegalArgumentException(
-            "spinBeforePark must be in [0, " + SchedulerConfig.MAX_SPIN_BEFORE_PARK + "], was "
-                + spin);
-      }
-      this.spinBeforePark = spin;
+      this.spinBeforePark = ConfigRules.spinBeforePark(spin);
       return this;
     }
 
@@ -360,11 +340,7 @@ public interface Scheduler extends ExecutorService, AutoCloseable {
      * @return this builder
      */
     public Builder threadNamePrefix(String prefix) {
-      Objects.requireNonNull(prefix, "threadNamePrefix");
-      if (prefix.isEmpty()) {
-        throw new IllegalArgumentException("threadNamePrefix must not be empty");
-      }
-      this.threadNamePrefix = prefix;
+      this.threadNamePrefix = ConfigRules.threadNamePrefix(prefix);
       return this;
     }
 
@@ -510,14 +486,6 @@ public interface Scheduler extends ExecutorService, AutoCloseable {
       } catch (NumberFormatException e) {
         throw new IllegalArgumentException("must be an integer", e);
       }
-    }
-
-    private static Duration positive(String name, Duration value) {
-      Objects.requireNonNull(value, name);
-      if (value.isNegative() || value.isZero()) {
-        throw new IllegalArgumentException(name + " must be positive, was " + value);
-      }
-      return value;
     }
 
     private static String source(@Nullable String property, String name) {

@@ -67,34 +67,13 @@ public record SchedulerConfig(
     Objects.requireNonNull(balancerInterval, "balancerInterval");
     Objects.requireNonNull(spinBeforePark, "spinBeforePark");
     Objects.requireNonNull(threadNamePrefix, "threadNamePrefix");
-    if (parallelism < 1 || parallelism > MAX_THREADS_LIMIT) {
-      throw new IllegalArgumentException(
-          "parallelism must be in [1, " + MAX_THREADS_LIMIT + "], was " + parallelism);
-    }
-    if (maxThreads < parallelism || maxThreads > MAX_THREADS_LIMIT) {
-      throw new IllegalArgumentException(
-          "maxThreads must be in [parallelism=" + parallelism + ", " + MAX_THREADS_LIMIT
-              + "], was " + maxThreads);
-    }
-    requirePositive("keepAlive", keepAlive);
-    requirePositive("preemptionThreshold", preemptionThreshold);
-    requirePositive("balancerInterval", balancerInterval);
-    if (balancerInterval.compareTo(Duration.ofSeconds(1)) > 0) {
-      throw new IllegalArgumentException(
-          "balancerInterval must be at most 1 s, was " + balancerInterval);
-    }
-    if (spinBeforePark.isNegative() || spinBeforePark.compareTo(MAX_SPIN_BEFORE_PARK) > 0) {
-      throw new IllegalArgumentException(
-          "spinBeforePark must be in [0, " + MAX_SPIN_BEFORE_PARK + "], was " + spinBeforePark);
-    }
-    if (threadNamePrefix.isEmpty()) {
-      throw new IllegalArgumentException("threadNamePrefix must not be empty");
-    }
-  }
-
-  private static void requirePositive(String name, Duration value) {
-    if (value.isNegative() || value.isZero()) {
-      throw new IllegalArgumentException(name + " must be positive, was " + value);
-    }
+    // The rules and their messages are shared with the builder's setters: see ConfigRules.
+    ConfigRules.parallelism(parallelism);
+    ConfigRules.maxThreads(parallelism, maxThreads);
+    ConfigRules.positive("keepAlive", keepAlive);
+    ConfigRules.positive("preemptionThreshold", preemptionThreshold);
+    ConfigRules.balancerInterval(balancerInterval);
+    ConfigRules.spinBeforePark(spinBeforePark);
+    ConfigRules.threadNamePrefix(threadNamePrefix);
   }
 }

@@ -1,14 +1,17 @@
 package io.smolscale.impl;
 
 import io.smolscale.impl.jfr.JfrEvents;
-import io.smolscale.impl.jfr.JfrEvents.Cause;
+import io.smolscale.impl.util.Durations;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongSupplier;
 
 /**
  * The balancer and preemption monitor: one thread per scheduler, alive only while the scheduler
- * has workers. <b>This is the one place that answers "what happens when a worker blocks?"</b>
+ * has workers (or, after a failed start, work waits for one). It decides which worker is stuck
+ * (the decision table is {@link StallDetector}); what happens to a worker marked blocked is in
+ * {@link Blocking}.
  *
  * <h2>Each tick (every {@code balancerInterval}, 1 ms by default, while any worker is awake)</h2>
  *
@@ -20,7 +23,7 @@ import java.util.concurrent.locks.LockSupport;
  *   <li><b>Balance.</b> A stalled worker's local queue is halved into the global queue (a
  *       try-lock, never a wait) and a sleeper is woken. This bounds how long work can sit behind
  *       a long task to about one tick: smolscale's balancer did the same every 5-10 ms.
- *   <li><b>Preempt.</b> A stalled worker is marked <i>blocked</i> when its thread is seen
+ *   <li><b>Preempt</b> ({@link StallDetector#judge}). A stalled worker is marked <i>blocked</i> when its thread is seen
  *       {@code WAITING}, {@code TIMED_WAITING} or {@code BLOCKED} (parked on a lock or a future,
  *       sleeping, waiting for a monitor) on two ticks in a row, or when it has been computing inside the same task for
  *       the preemption threshold (20 ms by default) while work waits for a thread, as long as
@@ -38,15 +41,20 @@ import java.util.concurrent.locks.LockSupport;
  *       than parallelism, a tick retries the start.
  * </ol>
  *
- * <p>The blocked task's return is handled by {@link WorkBalancingScheduler#afterBlockedTask}:
- * the worker rejoins if parallelism allows, otherwise it hands its queue over and retires.
+ * <p>The blocked task's return is handled by {@link Blocking#afterBlockedTask}: the worker
+ * rejoins if parallelism allows, otherwise it hands its queue over and retires.
+ *
+ * <p>The clock and the thread-state probe are injected ({@code System::nanoTime} and {@code
+ * Thread::getState} outside tests), so the decision table is tested without threads.
  *
  * <h2>Sleeping</h2>
  *
  * <p>When no worker is awake the balancer polls every eight intervals instead of every interval
  * (workers never unpark it, so an idle-to-busy transition costs them nothing); when the scheduler
  * has no worker threads at all it exits, and the next worker start starts it again. An idle
- * scheduler therefore has no thread left after the keep-alive.
+ * scheduler therefore has no thread left after the keep-alive. The exception is a failed worker
+ * start ({@link Lifecycle}): while work waits and no worker thread exists, the balancer stays and
+ * retries the start every eight intervals, because nothing else would.
  *
  * <h2>Why detect blocking at all (Tokio's argument)</h2>
  *
@@ -68,9 +76,6 @@ import java.util.concurrent.locks.LockSupport;
  * {@code blocked} CAS and the scheduler's counters, whose edges are documented there.
  */
 final class Balancer implements Runnable {
-  /** Consecutive ticks a stalled worker must be seen waiting before it is replaced. */
-  static final int WAITING_TICKS = 2;
-
   private static final int RUNNING = 0;
   private static final int STOPPED = 1;
 
@@ -87,12 +92,12 @@ final class Balancer implements Runnable {
     }
   }
 
-  private final WorkBalancingScheduler pool;
+  private final Pool pool;
   private final long intervalNanos;
-  private final long thresholdNanos;
-  private final boolean preemption;
   private final int bucketCapacity;
   private final String prefix;
+  private final LongSupplier clock;
+  private final StallDetector detector;
 
   /** RUNNING while a balancer thread exists (or is being started), else STOPPED. */
   private volatile int state = STOPPED;
@@ -100,14 +105,25 @@ final class Balancer implements Runnable {
   /** Token bucket for threads beyond parallelism; refilled by one token per tick. */
   private volatile int tokens;
 
-  Balancer(WorkBalancingScheduler pool) {
+  /**
+   * Creates the balancer of a scheduler; its thread starts with the first worker.
+   *
+   * @param pool the scheduler (its config is set; the rest is used only once the thread runs)
+   * @param clock the time source ({@code System::nanoTime})
+   * @param probe reads a worker thread's state ({@code Thread::getState})
+   */
+  Balancer(Pool pool, LongSupplier clock, StallDetector.ThreadStateProbe probe) {
     this.pool = pool;
-    this.intervalNanos = pool.config().balancerInterval().toNanos(); // config is set first; <= 1 s
-    this.thresholdNanos = Durations.saturatedNanos(pool.config().preemptionThreshold());
-    this.preemption = pool.config().preemption();
-    this.bucketCapacity = Math.max(4, pool.config().parallelism());
-    this.prefix = pool.config().threadNamePrefix();
+    this.intervalNanos = pool.config.balancerInterval().toNanos(); // <= 1 s: validated
+    this.bucketCapacity = Math.max(4, pool.config.parallelism());
+    this.prefix = pool.config.threadNamePrefix();
     this.tokens = bucketCapacity;
+    this.clock = clock;
+    this.detector =
+        new StallDetector(
+            Durations.saturatedNanos(pool.config.preemptionThreshold()),
+            pool.config.preemption(),
+            probe);
   }
 
   /** Called after a worker thread was counted: starts the balancer thread if there is none. */
@@ -117,7 +133,7 @@ final class Balancer implements Runnable {
     }
     if (STATE.compareAndSet(this, STOPPED, RUNNING)) {
       try {
-        Thread t = new Thread(this, pool.config().threadNamePrefix() + "balancer");
+        Thread t = new Thread(this, prefix + "balancer");
         t.setDaemon(true);
         t.start();
       } catch (RuntimeException | Error e) {
@@ -147,24 +163,25 @@ final class Balancer implements Runnable {
   @Override
   public void run() {
     while (true) {
-      if (pool.liveThreads() == 0 && !pool.needsStartRetry()) {
+      Lifecycle life = pool.lifecycle;
+      if (pool.ctl.threads() == 0 && !life.needsStartRetry()) {
         // Exit, then re-check: a worker counted (or a start failed) after our read must find
         // STOPPED and start a new balancer, or we must see it and carry on (publish, then
         // re-check). Both the start and its failure path call ensureRunning after they publish.
         state = STOPPED;
-        if ((pool.liveThreads() == 0 && !pool.needsStartRetry())
+        if ((pool.ctl.threads() == 0 && !life.needsStartRetry())
             || !STATE.compareAndSet(this, STOPPED, RUNNING)) {
           return;
         }
       }
-      boolean awake = pool.awakeWorkers() > 0;
+      boolean awake = pool.ctl.awake() > 0;
       try {
         if (awake) {
           tick();
-        } else if (pool.needsStartRetry()) {
-          // Work waits and no worker thread exists: a start failed (see startWorker). Retry it
+        } else if (life.needsStartRetry()) {
+          // Work waits and no worker thread exists: a start failed (see Lifecycle). Retry it
           // every eight intervals; nothing else would.
-          pool.retryStart();
+          life.retryStart();
         }
       } catch (RuntimeException | Error e) {
         // The monitor must outlive a failure (a thread factory that throws, an OOM): report it
@@ -175,38 +192,31 @@ final class Balancer implements Runnable {
     }
   }
 
-  /** One balancing and monitoring pass. Balancer thread only (tests call it directly). */
+  /** One balancing and monitoring pass. Balancer thread only. */
   void tick() {
-    pool.countBalancerTick();
+    pool.counters.balancerTicks.increment();
     if (tokens < bucketCapacity) {
       TOKENS.getAndAdd(this, 1);
     }
-    long now = System.nanoTime();
+    long now = clock.getAsLong();
     boolean wake = false;
-    Worker[] ws = pool.workers();
+    Worker[] ws = pool.lifecycle.workers();
     // Workers marked blocked whose thread is still computing: they compete for CPU with the
     // counted workers, so at most `parallelism` of them are allowed (Tokio's objection (b)).
     int computingBlocked = 0;
     for (Worker w : ws) {
-      if (w.isBlocked() && !isWaiting(w)) {
+      if (w.isBlocked() && !detector.isWaiting(w.thread)) {
         computingBlocked++;
       }
     }
-    int parallelism = pool.config().parallelism();
+    int parallelism = pool.parallelism;
     for (Worker w : ws) {
-      long s = w.seqOpaque();
-      boolean inTask = (s & 1) == 1;
-      boolean stalled = inTask && s == w.sampledSeq;
-      if (!stalled) {
-        w.sampledSeq = s;
-        w.stallStartNanos = now;
-        w.waitingTicks = 0;
-      }
+      boolean stalled = detector.sample(w.stall, w.seqOpaque(), now);
       if (w.isBlocked()) {
         int moved = w.local.drainAllTo(pool.global);
         if (moved > 0) {
-          pool.countBalancerMoves(moved);
-          JfrEvents.tasksMoved(prefix, w.thread, Cause.BLOCKED, moved);
+          pool.counters.balancerMoves.add(moved);
+          JfrEvents.tasksMoved(prefix, w.thread, MoveCause.BLOCKED, moved);
           wake = true;
         }
         continue;
@@ -216,32 +226,27 @@ final class Balancer implements Runnable {
       }
       int moved = w.local.drainHalfTo(pool.global);
       if (moved > 0) {
-        pool.countBalancerMoves(moved);
-        JfrEvents.tasksMoved(prefix, w.thread, Cause.STALLED, moved);
+        pool.counters.balancerMoves.add(moved);
+        JfrEvents.tasksMoved(prefix, w.thread, MoveCause.STALLED, moved);
         wake = true;
       }
-      if (!preemption) {
-        continue;
-      }
-      if (isWaiting(w)) {
-        w.waitingTicks++;
-      } else {
-        w.waitingTicks = 0;
-      }
-      if (w.waitingTicks >= WAITING_TICKS) {
-        // Sleeping, parked or waiting for a monitor on two ticks in a row: it uses no CPU,
-        // replace it. One sighting is not enough: a computing thread can wait for a moment (a
-        // contended lock, a class being initialised by another thread) and then compute on,
-        // which would let replaced-but-computing threads exceed the bound below.
-        if (pool.markBlocked(w, Cause.WAITING, now - w.stallStartNanos)) {
+      StallDetector.Verdict v =
+          detector.judge(
+              w.stall,
+              w.thread,
+              now,
+              computingBlocked < parallelism,
+              () -> !pool.global.isEmpty() || !w.local.isEmpty());
+      if (v == StallDetector.Verdict.WAITING) {
+        if (pool.blocking.markBlocked(
+            w, BlockCause.WAITING, StallDetector.stalledNanos(w.stall, now))) {
           wake = true;
         }
-      } else if (now - w.stallStartNanos >= thresholdNanos
-          && computingBlocked < parallelism
-          && (!pool.global.isEmpty() || !w.local.isEmpty())) {
-        // A long computation: replace it only if work is waiting for a thread, and only while
+      } else if (v == StallDetector.Verdict.COMPUTING) {
+        // A long computation: replaced only if work is waiting for a thread, and only while
         // fewer than `parallelism` replaced workers are still computing.
-        if (pool.markBlocked(w, Cause.COMPUTING, now - w.stallStartNanos)) {
+        if (pool.blocking.markBlocked(
+            w, BlockCause.COMPUTING, StallDetector.stalledNanos(w.stall, now))) {
           computingBlocked++;
           wake = true;
         }
@@ -250,16 +255,5 @@ final class Balancer implements Runnable {
     if (wake || !pool.global.isEmpty()) {
       pool.wakeOne();
     }
-  }
-
-  private static boolean isWaiting(Worker w) {
-    Thread t = w.thread;
-    if (t == null) {
-      return false;
-    }
-    Thread.State st = t.getState();
-    return st == Thread.State.WAITING
-        || st == Thread.State.TIMED_WAITING
-        || st == Thread.State.BLOCKED;
   }
 }

@@ -11,9 +11,10 @@ import org.checkerframework.checker.nullness.qual.MonotonicNonNull;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
- * A worker: one thread, one local queue, one parker. This class owns the worker's life cycle;
- * what happens when a worker blocks is in {@link Balancer} (detection) and {@link
- * WorkBalancingScheduler#afterBlockedTask} (return).
+ * A worker: one thread, one local queue, one parker. This class owns the run loop and the park
+ * protocol; every change of the worker counts along the diagram below is an edge method of {@link
+ * Ctl}, a worker's start and exit are in {@link Lifecycle}, what happens when it blocks is in
+ * {@link Blocking}, and the pre-park spin's policy is {@link AdaptiveSpin}.
  *
  * <h2>Life cycle</h2>
  *
@@ -26,6 +27,15 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  *                │                      RUNNING ──marked blocked (monitor, or join/blockOn)──► BLOCKED
  *                └──── rejoin (parallelism allows) ◄── task returned ── BLOCKED ── else ─► RETIRED
  * </pre>
+ *
+ * <p>The edges, as {@link Ctl} methods: start = {@code reserveWorker}, {@code
+ * reservedToSearching} (or {@code startFailed}); found a task = {@code searchingToRunning}; nothing
+ * found = {@code searchingToIdle}, {@code idleToParked} (then {@code recheckToSearching} if the
+ * re-check finds work); popped = {@code parkedToSearching}; keep-alive passed = {@code
+ * parkedToRetired}; marked blocked = {@code runningToBlocked}; rejoin = {@code
+ * blockedToRunning}; woken after shutdown = {@code searchingToRetired}; the thread's end = {@code
+ * awakeToExiting}, {@code threadExited}. The pre-park spin enters searching with {@code
+ * startSpinningAlone}.
  *
  * <p>Finding work ({@link #findTask()}): the local queue first, in FIFO order; every {@value
  * #GLOBAL_CHECK_INTERVAL}th task the global queue first, so that a worker whose tasks keep waking
@@ -44,7 +54,7 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * <p>Going idle ({@link #idle()}): the lost-wake-up defence used by Kotlin's scheduler and Tokio:
  * stop searching, publish idleness (push onto the {@link IdleSet}), re-check the global queue,
  * and only then park. A submitter does the mirror image: publish the task, then look for a
- * sleeper. See {@link WorkBalancingScheduler} for the argument.
+ * sleeper. See {@link Pool} for the argument.
  *
  * <h2>Fields shared with other threads</h2>
  *
@@ -55,14 +65,15 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  *   <li>{@code blocked}: set by the monitor or the owner with a CAS, cleared by the owner; read
  *       by the owner (opaque, on the spawn path) and by the balancer (volatile).
  *   <li>{@code localPushes}: statistics, opaque stores by the owner.
- *   <li>{@code wokenAtNanos}: when a waker popped the worker, an opaque store by the waker read
- *       with an opaque load by the owner, for the adaptive pre-park spin's heuristic only (a
- *       stale value changes whether the next idle spell starts with a spin, nothing else).
+ *   <li>{@code admitted}: see {@link #admit}.
+ *   <li>{@code spin}'s waker timestamp: see {@link AdaptiveSpin}.
+ *   <li>{@code stall}: the balancer's sampling state, the balancer's alone.
  * </ul>
  *
- * <p>Pre-park spin ({@link #spinBeforeParking}): before the sequence above, a worker whose last
- * park was short may spin for at most {@code SchedulerConfig.spinBeforePark} watching the global
- * queue, counted as searching, so that a request from another thread is taken without a wake-up.
+ * <p>Pre-park spin ({@link #spinBeforeParking}): before the sequence above, a worker whose {@link
+ * AdaptiveSpin} says so may spin for at most {@code SchedulerConfig.spinBeforePark} watching the
+ * global queue, counted as searching, so that a request from another thread is taken without a
+ * wake-up.
  */
 final class Worker extends IdleSet.Node implements Runnable {
   /** Every this many tasks, the global queue is looked at before the local one. */
@@ -71,21 +82,9 @@ final class Worker extends IdleSet.Node implements Runnable {
   /** The smallest batch a worker takes from the global queue (see {@link #findTask()}). */
   static final int MIN_BATCH = 8;
 
-  /** A benchmark-only planted slowdown per task (the regression harness's negative control). */
-  private static final long DEBUG_DELAY_NANOS = Long.getLong("smolscale.debug.workerDelayNanos", 0L);
-
-  /**
-   * Global-queue checks per burst of a pre-park spin, between two {@link Thread#yield}s: about
-   * 5-10 µs of {@link Thread#onSpinWait} on x86. Chosen with the JMH suite (32 made ping_pong
-   * twice as slow through the system calls; never yielding starved a woken thread placed on the
-   * spinner's CPU, see {@link #spinBeforeParking}).
-   */
-  private static final int SPIN_BURST = 256;
-
   private static final VarHandle SEQ;
   private static final VarHandle BLOCKED;
   private static final VarHandle LOCAL_PUSHES;
-  private static final VarHandle WOKEN_AT;
 
   static {
     try {
@@ -93,7 +92,6 @@ final class Worker extends IdleSet.Node implements Runnable {
       SEQ = l.findVarHandle(Worker.class, "seq", long.class);
       BLOCKED = l.findVarHandle(Worker.class, "blocked", boolean.class);
       LOCAL_PUSHES = l.findVarHandle(Worker.class, "localPushes", long.class);
-      WOKEN_AT = l.findVarHandle(Worker.class, "wokenAtNanos", long.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
@@ -102,7 +100,7 @@ final class Worker extends IdleSet.Node implements Runnable {
   /** The worker of the current thread, for threads not made by us (custom thread factories). */
   private static final ThreadLocal<@Nullable Worker> CURRENT = new ThreadLocal<>();
 
-  final WorkBalancingScheduler pool;
+  final Pool pool;
   final int id;
   final LocalQueue local = new LocalQueue(LocalQueue.DEFAULT_CAPACITY);
 
@@ -130,21 +128,8 @@ final class Worker extends IdleSet.Node implements Runnable {
    */
   private long spillTaken;
 
-  /**
-   * Owner-only: whether the next idle spell starts with a spin. Set when the last park was short
-   * (its waker popped the worker within the spin limit, so a spin would have caught the work) or
-   * the last spin found work; cleared when a spin finds nothing or a park was long.
-   */
-  private boolean spinHint;
-
-  /**
-   * When a waker last popped this worker ({@link System#nanoTime}), for the adaptive spin. Written
-   * by the waker with an opaque store, read by the owner with an opaque load after it sees itself
-   * popped. No ordering is needed: the value is a heuristic, and a stale one (possible only when
-   * the owner noticed the pop before the waker's store, e.g. after a park timeout) costs at most
-   * one spin more or less.
-   */
-  private long wokenAtNanos;
+  /** The pre-park spin policy (owner-only, but for the waker's timestamp). */
+  final AdaptiveSpin spin;
 
   /**
    * Set by the scheduler before {@code Thread.start}, which orders it before {@link #run} on the
@@ -157,14 +142,13 @@ final class Worker extends IdleSet.Node implements Runnable {
   /** Owner-only: the worker retires from the parked state (it is not counted as awake). */
   boolean retiredWhileParked;
 
-  // Balancer-only sampling state (read and written by the balancer thread alone).
-  long sampledSeq = -1;
-  long stallStartNanos;
-  int waitingTicks;
+  /** The balancer's sampling state (read and written by the balancer thread alone). */
+  final StallDetector.Sample stall = new StallDetector.Sample();
 
-  Worker(WorkBalancingScheduler pool, int id) {
+  Worker(Pool pool, int id) {
     this.pool = pool;
     this.id = id;
+    this.spin = new AdaptiveSpin(pool.spinNanos);
   }
 
   /**
@@ -178,15 +162,6 @@ final class Worker extends IdleSet.Node implements Runnable {
       return ((WorkerThread) t).worker;
     }
     return CURRENT.get();
-  }
-
-  /**
-   * Records when a waker popped this worker (see {@link #wokenAtNanos}).
-   *
-   * @param now the waker's {@link System#nanoTime}
-   */
-  void stampWoken(long now) {
-    WOKEN_AT.setOpaque(this, now);
   }
 
   long seqOpaque() {
@@ -260,12 +235,12 @@ final class Worker extends IdleSet.Node implements Runnable {
         if (searching) {
           searching = false;
           // Tokio's rule: the last searcher to find work wakes another if more work waits.
-          if (pool.idle.decrementSearching() == 0 && !pool.global.isEmpty()) {
+          if (pool.ctl.searchingToRunning() == 0 && !pool.global.isEmpty()) {
             pool.wakeOne();
           }
         }
         runTask(task);
-        if (blocked && !pool.afterBlockedTask(this)) {
+        if (blocked && !pool.blocking.afterBlockedTask(this)) {
           break;
         }
       }
@@ -274,7 +249,7 @@ final class Worker extends IdleSet.Node implements Runnable {
       if (!(me instanceof WorkerThread)) {
         CURRENT.remove();
       }
-      pool.onWorkerExit(this, exitedNormally);
+      pool.lifecycle.onWorkerExit(this, exitedNormally);
     }
   }
 
@@ -301,12 +276,6 @@ final class Worker extends IdleSet.Node implements Runnable {
     // An interrupt aimed at the task that just ended must not follow the worker into its idle
     // wait (the parker drops it too) or into the next task (cleared again above).
     Thread.interrupted();
-    if (DEBUG_DELAY_NANOS > 0) {
-      long until = System.nanoTime() + DEBUG_DELAY_NANOS;
-      while (System.nanoTime() < until) {
-        Thread.onSpinWait();
-      }
-    }
   }
 
   /** The next task, or null if there is none. Local queue first; see the class comment. */
@@ -336,7 +305,7 @@ final class Worker extends IdleSet.Node implements Runnable {
       // but at least MIN_BATCH: splitting a handful of tasks would cost a chain wake-up of a
       // sleeper (5-10 us of CPU) to save a few microseconds; if they turn out to be long, the
       // balancer moves them off this worker within a tick.
-      long share = Math.max(global.size() / Math.max(1, pool.countedWorkers()) + 1, MIN_BATCH);
+      long share = Math.max(global.size() / Math.max(1, pool.ctl.counted()) + 1, MIN_BATCH);
       int max = (int) Math.min(share, local.capacity() / 2);
       if (global.pollBatch(local, max) > 0) {
         return local.poll();
@@ -352,26 +321,24 @@ final class Worker extends IdleSet.Node implements Runnable {
    */
   private boolean idle() {
     IdleSet<Worker> idleSet = pool.idle;
-    long spinNanos = pool.spinNanos();
-    if (spinHint && spinBeforeParking(spinNanos)) {
+    Ctl ctl = pool.ctl;
+    if (spin.wantsToSpin(ctl) && spinBeforeParking()) {
       return true;
     }
     if (searching) {
       searching = false;
-      idleSet.decrementSearching();
+      ctl.searchingToIdle();
     }
     idleSet.push(this);
-    pool.workerParking();
+    ctl.idleToParked();
     // The re-check: a task published before our push is seen here, and a task published after it
     // finds us in the IdleSet.
     if (!pool.global.isEmpty() || pool.isShuttingDown()) {
-      if (idleSet.remove(this)) {
-        idleSet.incrementSearching();
-      } // else a waker popped us and already counted us as searching
+      // removed ourselves, or a waker popped us and already counted us as searching
+      ctl.recheckToSearching(idleSet.remove(this));
       searching = true;
-      pool.workerWoke();
       if (pool.global.isEmpty() && pool.isShuttingDown()) {
-        pool.retireOnShutdown();
+        ctl.searchingToRetired();
         return false;
       }
       return true;
@@ -380,19 +347,19 @@ final class Worker extends IdleSet.Node implements Runnable {
     if (p == null) {
       throw new IllegalStateException("worker has no parker");
     }
-    long keepAlive = pool.keepAliveNanos();
+    long keepAlive = pool.keepAliveNanos;
     while (true) {
       // An interrupt of an idle worker (user code interrupting pool threads) has no task to go
       // to: Parker.park drops it instead of returning, so it can never turn this loop into a spin.
-      long parkedAt = spinNanos > 0 ? System.nanoTime() : 0L;
+      long parkedAt = spin.beforePark();
       boolean permit = p.park(keepAlive);
       if (!isIdle()) {
         // Popped by a waker (counted as searching by it), or by shutdown.
-        spinHint = spinNanos > 0 && (long) WOKEN_AT.getOpaque(this) - parkedAt <= spinNanos;
+        spin.afterWokenPark(parkedAt);
         searching = true;
-        pool.workerWoke();
+        ctl.parkedToSearching();
         if (pool.isShuttingDown() && pool.global.isEmpty()) {
-          pool.retireOnShutdown();
+          ctl.searchingToRetired();
           return false;
         }
         return true;
@@ -400,13 +367,13 @@ final class Worker extends IdleSet.Node implements Runnable {
       if (!permit) {
         if (idleSet.remove(this)) {
           retiredWhileParked = true;
-          pool.retireIdle();
+          ctl.parkedToRetired();
           return false;
         }
         // A waker popped us in the meantime: its unpark is on its way; the permit stays set and
         // is absorbed by a later park.
         searching = true;
-        pool.workerWoke();
+        ctl.parkedToSearching();
         return true;
       }
       // A stale permit or spurious return while still in the set: park again.
@@ -414,60 +381,22 @@ final class Worker extends IdleSet.Node implements Runnable {
   }
 
   /**
-   * Spins for at most {@code spinNanos} waiting for the global queue to become non-empty,
-   * instead of parking at once; adaptive, so that it runs only where it pays.
+   * The pre-park spin's protocol part (the policy and the spin loop are {@link AdaptiveSpin}):
+   * the spinner counts itself as searching (only if the count was 0, {@link
+   * Ctl#startSpinningAlone}), so submitters leave the wake-up to it, exactly as with a woken
+   * searcher; the Dekker argument of {@link Pool} holds unchanged because a spinner that gives up
+   * goes through the same decrement, publish, re-check sequence as any searcher.
    *
-   * <p>Why: a request/response exchange with a thread outside the pool (ping_pong's client,
-   * spawn_one's caller) sends the next message a few microseconds after the worker ran out of
-   * work. Parking costs the worker a futex sleep and the sender an unpark system call and a
-   * thread wake-up, several microseconds of CPU on each side; a worker still spinning takes the
-   * message at once and nobody is woken. At partial load (messages hundreds of microseconds
-   * apart) a spin only burns CPU, which is the BRIEF's warning about BEAM's and ForkJoinPool's
-   * spinning. So the spin is adaptive, in the spirit of HotSpot's adaptive spinning for
-   * contended monitors and of Go's limit on spinning Ms: a worker spins only if its last park
-   * was short or its last spin found work, a spin that finds nothing turns spinning off for that
-   * worker until a short park is seen again, and only the last awake worker spins (every other
-   * worker is parked, so the spin takes no CPU a running worker could use; on two cores a spin
-   * beside a busy worker made spawn_many 35 % slower), so at most one spins at a time.
-   *
-   * <p>Protocol: the spinner counts itself as searching (only if the count was 0, {@link
-   * IdleSet#tryStartSearchingAlone}), so submitters leave the wake-up to it, exactly as with a
-   * woken searcher; the Dekker argument of {@link WorkBalancingScheduler} holds unchanged because
-   * a spinner that gives up goes through the same decrement, publish, re-check sequence as any
-   * searcher. Only the global queue is watched: nobody but the owner pushes to the local queue.
-   *
-   * @param spinNanos the longest spin ({@code SchedulerConfig.spinBeforePark})
    * @return true if work appeared (the worker is searching), false to park as usual
    */
-  private boolean spinBeforeParking(long spinNanos) {
-    if (pool.awakeWorkers() > 1) {
-      return false; // another worker is running: a spin would take its CPU (spawn_many: +35 %)
-    }
+  private boolean spinBeforeParking() {
     if (!searching) {
-      if (!pool.idle.tryStartSearchingAlone()) {
+      if (!pool.ctl.startSpinningAlone()) {
         return false; // someone else is searching or spinning: it will take the next task
       }
       searching = true;
     }
-    GlobalQueue g = pool.global;
-    long deadline = System.nanoTime() + spinNanos;
-    do {
-      for (int i = 0; i < SPIN_BURST; i++) {
-        if (!g.isEmpty()) {
-          pool.countSpin(true);
-          return true;
-        }
-        Thread.onSpinWait();
-      }
-      // Yield between bursts: the thread this worker just woke (the one that will send the next
-      // message) is often placed on this very CPU by the OS (Linux's wake-affine placement), and
-      // a pure spin would keep it off the CPU until the spin ends. Kotlin's scheduler and Go's
-      // spinning Ms yield for the same reason.
-      Thread.yield();
-    } while (System.nanoTime() - deadline < 0 && !pool.isShuttingDown());
-    pool.countSpin(false);
-    spinHint = false;
-    return false;
+    return spin.spinUntilWork(pool);
   }
 
   /**

@@ -568,7 +568,7 @@ class SchedulerMechanismTest {
   @Timeout(value = 60, unit = TimeUnit.SECONDS)
   void tasksMovedOffAStalledWorkerStillRunBeforeNewerOnes() {
     try (Scheduler s = oneThread("spill")) {
-      WorkBalancingScheduler pool = (WorkBalancingScheduler) s;
+      Pool pool = ((WorkBalancingScheduler) s).pool();
       List<Integer> order = java.util.Collections.synchronizedList(new ArrayList<>());
       Task<List<Integer>> seenByYield =
           s.spawnAsync(

@@ -1,5 +1,7 @@
 package io.smolscale.impl.jfr;
 
+import io.smolscale.impl.BlockCause;
+import io.smolscale.impl.MoveCause;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
@@ -11,7 +13,8 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * everything) it is enough that the class exists. Until Flight Recorder has started, an event
  * costs two static reads and makes no object; once it has, an event object (usually removed by
  * escape analysis when the event is disabled) and {@code shouldCommit}. The callers are the
- * balancer thread and blocking paths only.
+ * balancer thread and blocking paths only. The causes are the scheduler's own vocabulary ({@link
+ * BlockCause}, {@link MoveCause}), recorded as their lower-case labels.
  *
  * <p>Record them with, for example, {@code -XX:StartFlightRecording:filename=rec.jfr} (the
  * default settings enable them) and read them with {@code jfr print --events
@@ -20,23 +23,6 @@ import org.checkerframework.checker.nullness.qual.Nullable;
 public final class JfrEvents {
   /** Whether the event classes can be used (the {@code jdk.jfr} module is present and read). */
   public static final boolean AVAILABLE = available();
-
-  /** Why a worker was marked blocked or had tasks moved off it; the event's {@code cause}. */
-  public enum Cause {
-    /** {@link #workerBlocked}: the monitor saw the thread waiting on two ticks. */
-    WAITING,
-    /** {@link #workerBlocked}: computing in one task past the threshold while work waited. */
-    COMPUTING,
-    /** {@link #workerBlocked}: the worker marked itself in a blocking wait. */
-    COMPENSATION,
-    /** {@link #tasksMoved}: the worker was inside one task for a balancer tick. */
-    STALLED,
-    /** {@link #tasksMoved}: the worker is marked blocked. */
-    BLOCKED;
-
-    /** The value recorded in the event: the name in lower case ({@code "waiting"}, ...). */
-    public final String label = name().toLowerCase(java.util.Locale.ROOT);
-  }
 
   private JfrEvents() {}
 
@@ -55,14 +41,18 @@ public final class JfrEvents {
    *
    * @param scheduler the scheduler's thread name prefix
    * @param worker the worker's thread, if it has one yet
-   * @param cause {@link Cause#WAITING}, {@link Cause#COMPUTING} or {@link Cause#COMPENSATION}
+   * @param cause why it was marked
    * @param stalledNanos how long it had been in the task (0 if unknown)
    * @param tasksMoved tasks moved off its local queue
    */
   public static void workerBlocked(
-      String scheduler, @Nullable Thread worker, Cause cause, long stalledNanos, int tasksMoved) {
+      String scheduler,
+      @Nullable Thread worker,
+      BlockCause cause,
+      long stalledNanos,
+      int tasksMoved) {
     if (AVAILABLE && Emit.recorderStarted()) {
-      Emit.workerBlocked(scheduler, worker, cause, stalledNanos, tasksMoved);
+      Emit.workerBlocked(scheduler, worker, cause.label, stalledNanos, tasksMoved);
     }
   }
 
@@ -71,13 +61,13 @@ public final class JfrEvents {
    *
    * @param scheduler the scheduler's thread name prefix
    * @param worker the worker's thread, if it has one yet
-   * @param cause {@link Cause#STALLED} or {@link Cause#BLOCKED}
+   * @param cause why they moved
    * @param tasksMoved how many
    */
   public static void tasksMoved(
-      String scheduler, @Nullable Thread worker, Cause cause, int tasksMoved) {
+      String scheduler, @Nullable Thread worker, MoveCause cause, int tasksMoved) {
     if (AVAILABLE && Emit.recorderStarted()) {
-      Emit.tasksMoved(scheduler, worker, cause, tasksMoved);
+      Emit.tasksMoved(scheduler, worker, cause.label, tasksMoved);
     }
   }
 
@@ -98,7 +88,7 @@ public final class JfrEvents {
     }
 
     static void workerBlocked(
-        String scheduler, @Nullable Thread worker, Cause cause, long stalledNanos, int moved) {
+        String scheduler, @Nullable Thread worker, String cause, long stalledNanos, int moved) {
       WorkerBlockedEvent e = new WorkerBlockedEvent();
       if (e.shouldCommit()) {
         e.stalled = stalledNanos;
@@ -106,7 +96,7 @@ public final class JfrEvents {
       }
     }
 
-    static void tasksMoved(String scheduler, @Nullable Thread worker, Cause cause, int moved) {
+    static void tasksMoved(String scheduler, @Nullable Thread worker, String cause, int moved) {
       TasksMovedEvent e = new TasksMovedEvent();
       if (e.shouldCommit()) {
         fill(e, scheduler, worker, cause, moved).commit();
@@ -114,10 +104,10 @@ public final class JfrEvents {
     }
 
     private static WorkerEvent fill(
-        WorkerEvent e, String scheduler, @Nullable Thread worker, Cause cause, int moved) {
+        WorkerEvent e, String scheduler, @Nullable Thread worker, String cause, int moved) {
       e.scheduler = scheduler;
       e.workerThread = worker == null ? "" : worker.getName();
-      e.cause = cause.label;
+      e.cause = cause;
       e.tasksMoved = moved;
       return e;
     }

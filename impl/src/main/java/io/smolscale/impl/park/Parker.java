@@ -1,5 +1,6 @@
 package io.smolscale.impl.park;
 
+import io.smolscale.impl.util.Durations;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.locks.LockSupport;
@@ -12,13 +13,18 @@ import java.util.concurrent.locks.LockSupport;
  * <p>A three-state word, as in Tokio's and Rust's std thread parker: {@code EMPTY}, {@code
  * PARKED} (the owner is, or is about to be, inside {@link LockSupport#park}) and {@code NOTIFIED}
  * (a permit waits). {@code unpark} swaps in {@code NOTIFIED} and calls {@link
- * LockSupport#unpark} only if it replaced {@code PARKED}, so waking a running worker costs one
- * atomic swap and no system call. The owner consumes the permit with a CAS from {@code NOTIFIED}
- * to {@code EMPTY}.
+ * LockSupport#unpark} only if it replaced {@code PARKED}. The owner consumes the permit with a
+ * CAS from {@code NOTIFIED} to {@code EMPTY}.
  *
  * <p>Why not {@code LockSupport} alone: its permit is shared with every other user of the
  * thread's park (locks, futures the task waits on), so a task that consumed it would steal the
- * scheduler's wake-up, and it always pays the system call.
+ * scheduler's wake-up. A permit of our own cannot be taken by user code.
+ *
+ * <p>The state word also tells {@code unpark} whether the owner is parked (or about to be), so
+ * that waking a worker that is not (it is running, or a permit already waits) costs one atomic
+ * swap and skips {@code LockSupport.unpark} altogether. (HotSpot's {@code unpark} would not make a system call
+ * there either: it signals only a thread that is actually parked. What is skipped is the call
+ * itself, which finds the target thread and locks its native parker.)
  *
  * <p>Interrupts do not end a park, and are cleared: the owner is an idle worker with no task to
  * deliver them to (a task's interrupt is cleared at the task boundary, see {@code Worker}), and
@@ -60,7 +66,7 @@ public final class Parker {
   /**
    * Parks the owner until unparked or until the timeout passes. Owner only.
    *
-   * @param nanos the longest wait, positive; {@link Long#MAX_VALUE} for no timeout
+   * @param nanos the longest wait, positive; {@link Durations#FOREVER} or more for no timeout
    * @return true if a permit was consumed (unparked), false on timeout
    */
   public boolean park(long nanos) {
@@ -72,9 +78,10 @@ public final class Parker {
       STATE.setVolatile(this, EMPTY);
       return true;
     }
-    long deadline = nanos == Long.MAX_VALUE ? 0 : System.nanoTime() + nanos;
+    boolean forever = nanos >= Durations.FOREVER;
+    long deadline = forever ? 0 : System.nanoTime() + nanos;
     while (true) {
-      if (nanos == Long.MAX_VALUE) {
+      if (forever) {
         LockSupport.park(this);
       } else {
         long left = deadline - System.nanoTime();
@@ -101,14 +108,5 @@ public final class Parker {
     if ((int) STATE.getAndSet(this, NOTIFIED) == PARKED) {
       LockSupport.unpark(owner);
     }
-  }
-
-  /**
-   * The thread this parker belongs to.
-   *
-   * @return the owner
-   */
-  public Thread owner() {
-    return owner;
   }
 }

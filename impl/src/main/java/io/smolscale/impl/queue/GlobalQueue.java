@@ -29,7 +29,7 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  *       it (unlock happens-before the next lock).
  *   <li>{@code size} is written with a volatile store inside the lock after every change. The
  *       scheduler's lost-wake-up defence (publish, then re-check; see {@code
- *       WorkBalancingScheduler}) pairs this store with a volatile load of the idle count or the
+ *       io.smolscale.impl.Pool}) pairs this store with a volatile load of the idle count or the
  *       searching count on the other side: both sides write then read volatile variables, so in
  *       the synchronization order at least one of them sees the other's write (Dekker's pattern).
  * </ul>

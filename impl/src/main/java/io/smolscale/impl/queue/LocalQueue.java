@@ -19,30 +19,43 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  *
  * <ul>
  *   <li>{@code tail} is written only by the producer, with release ({@code soTail}); consumers
- *       read it with acquire ({@code lvTail}). Edge: the producer's plain store of the element
+ *       read it with acquire ({@code laTail}), the producer's {@link #offer} plainly ({@code
+ *       lpTail}: it reads its own writes). Edge: the producer's plain store of the element
  *       happens-before its release store of {@code tail}, which happens-before a consumer's
  *       acquire load that sees it, so a consumer never reads a slot before the element (and
  *       every field the spawning code wrote into the task object) is visible: safe publication.
  *   <li>{@code head} is written only while holding {@code consumerLock}, with release ({@code
  *       soHead}), after the consumer nulled the slots it took; the producer reads it with acquire
- *       ({@code lvHead}) to compute the free space. Edge: a consumer's null store to a slot
- *       happens-before the producer's later store of a new element into that slot.
- *   <li>{@code consumerLock} is taken with a CAS (acquire and release semantics, as a volatile
- *       read-modify-write) and released with a release store. The owner spins for it ({@link
- *       #poll()}): the other holders keep it for a bounded copy of at most half the buffer. The
- *       balancer and preemptor only {@code tryLock} and never wait.
+ *       ({@code laHead}) to compute the free space. Edge: a consumer's null store to a slot
+ *       happens-before the producer's later store of a new element into that slot. A lock holder
+ *       reads it plainly ({@code lpHead}: only lock holders write it, and the lock orders them);
+ *       the emptiness pre-checks outside the lock read it opaque ({@code loHead}): {@code head}
+ *       only grows and never passes {@code tail}, so a stale value can only make the queue look
+ *       non-empty, and the lock holder then reads it again.
+ *   <li>The slots ({@code buffer}) are read and written plainly ({@code lpSlot}, {@code
+ *       spSlot}), ordered by the two edges above and, between consumers, by the lock.
+ *   <li>{@code consumerLock} is taken with a CAS ({@code casLock}: volatile semantics, so acquire
+ *       and release) and released with a release store ({@code soLock}). The owner spins for it
+ *       ({@link #poll()}): the other holders keep it for a bounded copy of at most half the
+ *       buffer. The balancer and preemptor only {@code tryLock} and never wait.
  *   <li>{@code spilled} counts tasks moved out to the global queue by a batch take or an
- *       overflow. It is raised with an atomic add in release mode <i>after</i> the batch is in
- *       the global queue; the owner reads it with acquire ({@link #spilled()}). Edge: the
- *       global queue's insertion of the batch happens-before the add, which happens-before an
- *       owner's acquire load that sees it, so an owner that sees the count grow finds those tasks
- *       in the global queue (or taken by another worker). See {@code Worker.findTask} for why it
- *       cares: they are older than the tasks left in the ring.
+ *       overflow. It is raised with an atomic add in release mode ({@code
+ *       getAndAddReleaseSpilled}) <i>after</i> the batch is in the global queue; the owner reads
+ *       it with acquire ({@code laSpilled}, through {@link #spilled()}). Edge: the global queue's
+ *       insertion of the batch happens-before the add, which happens-before an owner's acquire
+ *       load that sees it, so an owner that sees the count grow finds those tasks in the global
+ *       queue (or taken by another worker). See {@code Worker.findTask} for why it cares: they
+ *       are older than the tasks left in the ring.
  * </ul>
  *
  * <p>Progress: {@link #offer} is wait-free. {@link #poll()} is blocking only in the sense of a
- * spinlock held for a bounded number of steps by another thread. {@link #drainHalfTo} and {@link
- * #drainAllTo} are wait-free (they give up if the lock is busy).
+ * spinlock held for a bounded number of steps by another thread. {@link #drainHalfTo}, {@link
+ * #drainAllTo} and {@link #shareHalfTo} never wait for this queue: they only try the consumer
+ * lock and give up (return 0) if it is busy. They are not wait-free, though: a batch they took
+ * goes into the {@link GlobalQueue}, whose monitor they may have to wait for (a blocking lock,
+ * held by its other users for O(batch) steps). They enter it after releasing the consumer lock,
+ * so that wait never holds up the owner's {@link #poll()}. {@link #offerOrOverflow}, on its
+ * overflow path only, spins for the consumer lock and then takes the global queue's monitor too.
  *
  * <p>Who may call what: {@link #offer}, {@link #poll()}, {@link #offerOrOverflow} and {@link
  * #shareHalfTo} only from the owning worker thread; {@link #drainHalfTo}, {@link #drainAllTo},
@@ -100,17 +113,30 @@ public final class LocalQueue extends LocalQueueHead {
     return mask + 1;
   }
 
-  // ---- named accessors: lv = load volatile/acquire, lp = load plain, so = store ordered/release
+  // ---- named accessors, JCTools style: the prefix is the access mode, exactly.
+  // la = load acquire (getAcquire), lo = load opaque (getOpaque), lp = load plain (get),
+  // so = store ordered, i.e. release (setRelease), sp = store plain,
+  // cas = compareAndSet (volatile), getAndAddRelease = atomic add in release mode (the
+  // VarHandle method of that name).
+  // Every access to head, tail, consumerLock, spilled and the slots goes through one of these.
 
-  private long lvHead() {
+  private long laHead() {
     return (long) HEAD.getAcquire(this);
+  }
+
+  private long loHead() {
+    return (long) HEAD.getOpaque(this);
+  }
+
+  private long lpHead() {
+    return (long) HEAD.get(this);
   }
 
   private void soHead(long value) {
     HEAD.setRelease(this, value);
   }
 
-  private long lvTail() {
+  private long laTail() {
     return (long) TAIL.getAcquire(this);
   }
 
@@ -122,18 +148,42 @@ public final class LocalQueue extends LocalQueueHead {
     TAIL.setRelease(this, value);
   }
 
+  private boolean casLock(int expect, int update) {
+    return LOCK.compareAndSet(this, expect, update);
+  }
+
+  private void soLock(int value) {
+    LOCK.setRelease(this, value);
+  }
+
+  private long laSpilled() {
+    return (long) SPILLED.getAcquire(this);
+  }
+
+  private void getAndAddReleaseSpilled(long delta) {
+    SPILLED.getAndAddRelease(this, delta);
+  }
+
+  private @Nullable Runnable lpSlot(long index) {
+    return buffer[(int) index & mask];
+  }
+
+  private void spSlot(long index, @Nullable Runnable task) {
+    buffer[(int) index & mask] = task;
+  }
+
   private boolean tryLock() {
-    return LOCK.compareAndSet(this, 0, 1);
+    return casLock(0, 1);
   }
 
   private void lock() {
-    while (!LOCK.compareAndSet(this, 0, 1)) {
+    while (!casLock(0, 1)) {
       Thread.onSpinWait();
     }
   }
 
   private void unlock() {
-    LOCK.setRelease(this, 0);
+    soLock(0);
   }
 
   /**
@@ -144,10 +194,10 @@ public final class LocalQueue extends LocalQueueHead {
    */
   public boolean offer(Runnable task) {
     long t = lpTail();
-    if (t - lvHead() > mask) {
+    if (t - laHead() > mask) {
       return false;
     }
-    buffer[(int) t & mask] = task; // plain: published by the release store of tail
+    spSlot(t, task); // plain: published by the release store of tail
     soTail(t + 1);
     return true;
   }
@@ -168,15 +218,15 @@ public final class LocalQueue extends LocalQueueHead {
     @Nullable Runnable[] batch;
     int n;
     try {
-      long h = (long) HEAD.get(this);
-      long t = lvTail();
+      long h = lpHead();
+      long t = laTail();
       n = (int) ((t - h + 1) >>> 1);
       batch = take(h, n);
     } finally {
       unlock();
     }
     overflow.offerBatch(batch, n, task);
-    SPILLED.getAndAddRelease(this, (long) n + 1); // the task itself went too
+    getAndAddReleaseSpilled((long) n + 1); // the task itself went too
     return false;
   }
 
@@ -188,19 +238,18 @@ public final class LocalQueue extends LocalQueueHead {
    */
   public @Nullable Runnable poll() {
     // Cheap emptiness check without the lock: head is only ever behind or equal to tail.
-    long t = lvTail();
-    if ((long) HEAD.getOpaque(this) == t) {
+    long t = laTail();
+    if (loHead() == t) {
       return null;
     }
     lock();
     try {
-      long h = (long) HEAD.get(this); // plain: only lock holders write head
+      long h = lpHead(); // plain: only lock holders write head
       if (h == t) {
         return null;
       }
-      int i = (int) h & mask;
-      Runnable task = buffer[i];
-      buffer[i] = null;
+      Runnable task = lpSlot(h);
+      spSlot(h, null);
       soHead(h + 1);
       return task;
     } finally {
@@ -224,7 +273,7 @@ public final class LocalQueue extends LocalQueueHead {
    * backlog with idle workers and should go on with its own queue. Owner only.
    *
    * @param target the global queue
-   * @return the number of tasks moved; 0 if the queue was empty
+   * @return the number of tasks moved; 0 if the queue was empty or the lock busy
    */
   public int shareHalfTo(GlobalQueue target) {
     return drainTo(target, false, false);
@@ -242,14 +291,14 @@ public final class LocalQueue extends LocalQueueHead {
   }
 
   private int drainTo(GlobalQueue target, boolean all, boolean countSpill) {
-    if (lvTail() == (long) HEAD.getOpaque(this) || !tryLock()) {
+    if (laTail() == loHead() || !tryLock()) {
       return 0;
     }
     @Nullable Runnable[] batch;
     int n;
     try {
-      long h = (long) HEAD.get(this);
-      long t = lvTail();
+      long h = lpHead();
+      long t = laTail();
       long available = t - h;
       n = (int) (all ? available : (available + 1) >>> 1);
       if (n == 0) {
@@ -262,7 +311,7 @@ public final class LocalQueue extends LocalQueueHead {
     // Outside the lock, so the owner's poll is never held up by the global queue's lock.
     target.offerBatch(batch, n, null);
     if (countSpill) {
-      SPILLED.getAndAddRelease(this, (long) n); // after the batch is in target: see the overview
+      getAndAddReleaseSpilled((long) n); // after the batch is in target: see the overview
     }
     return n;
   }
@@ -278,16 +327,15 @@ public final class LocalQueue extends LocalQueueHead {
    * @return the count
    */
   public long spilled() {
-    return (long) SPILLED.getAcquire(this);
+    return laSpilled();
   }
 
   /** Copies n tasks from head h out and advances head. Caller holds the consumer lock. */
   private @Nullable Runnable[] take(long h, int n) {
     @Nullable Runnable[] batch = new Runnable[n];
     for (int k = 0; k < n; k++) {
-      int i = (int) (h + k) & mask;
-      batch[k] = buffer[i];
-      buffer[i] = null;
+      batch[k] = lpSlot(h + k);
+      spSlot(h + k, null);
     }
     soHead(h + n);
     return batch;
@@ -302,8 +350,8 @@ public final class LocalQueue extends LocalQueueHead {
    * @return the size, never negative
    */
   public int size() {
-    long h = lvHead();
-    long t = lvTail();
+    long h = laHead();
+    long t = laTail();
     long s = t - h;
     return s <= 0 ? 0 : (int) s;
   }
@@ -314,7 +362,7 @@ public final class LocalQueue extends LocalQueueHead {
    * @return true if empty
    */
   public boolean isEmpty() {
-    return lvTail() == lvHead();
+    return laTail() == laHead();
   }
 }
 

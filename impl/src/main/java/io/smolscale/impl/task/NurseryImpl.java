@@ -4,7 +4,7 @@ import io.smolscale.ChildFailedException;
 import io.smolscale.ErrorPolicy;
 import io.smolscale.Nursery;
 import io.smolscale.Task;
-import io.smolscale.impl.WorkBalancingScheduler;
+import io.smolscale.impl.util.Durations;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -18,6 +18,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.checkerframework.checker.lock.qual.GuardSatisfied;
 import org.checkerframework.checker.nullness.qual.Nullable;
@@ -64,7 +65,11 @@ public final class NurseryImpl implements Nursery {
     return t;
   }
 
-  private final WorkBalancingScheduler pool;
+  /** Runs the children (and their async continuations); compensates the blocking close. */
+  private final Compensator pool;
+
+  /** Receives failures of detached children. */
+  private final Consumer<Throwable> reporter;
   private final @Nullable Duration deadline;
   private final long deadlineAt;
   private final StageFuture<Void> outcome;
@@ -96,18 +101,21 @@ public final class NurseryImpl implements Nursery {
    * Opens a nursery.
    *
    * @param pool the scheduler its children run on
+   * @param reporter receives the failures of detached children (the scheduler's reporter)
    * @param deadline when to cancel the remaining children, or null
    */
-  public NurseryImpl(WorkBalancingScheduler pool, @Nullable Duration deadline) {
+  public NurseryImpl(
+      Compensator pool, Consumer<Throwable> reporter, @Nullable Duration deadline) {
     this.pool = pool;
+    this.reporter = reporter;
     this.deadline = deadline;
     this.outcome = new StageFuture<>(pool);
     if (deadline != null) {
-      this.deadlineAt = System.nanoTime() + saturatedNanos(deadline);
+      this.deadlineAt = System.nanoTime() + Durations.saturatedNanos(deadline);
       this.deadlineTimer =
           TIMER.schedule(
               () -> expire("the nursery's deadline of " + deadline + " passed"),
-              saturatedNanos(deadline),
+              Durations.saturatedNanos(deadline),
               TimeUnit.NANOSECONDS);
     } else {
       this.deadlineAt = 0;
@@ -122,19 +130,19 @@ public final class NurseryImpl implements Nursery {
   @Override
   public <T> Task<T> spawn(Callable<T> body, ErrorPolicy policy) {
     Objects.requireNonNull(body, "body");
-    return adopt(TaskImpl.ofCallable(pool, pool.reporter(), body), policy);
+    return adopt(TaskImpl.ofCallable(pool, reporter, body), policy);
   }
 
   @Override
   public Task<Void> spawn(Runnable body) {
     Objects.requireNonNull(body, "body");
-    return adopt(TaskImpl.ofRunnable(pool, pool.reporter(), body, null), ErrorPolicy.PROPAGATE);
+    return adopt(TaskImpl.ofRunnable(pool, reporter, body, null), ErrorPolicy.PROPAGATE);
   }
 
   @Override
   public <T> Task<T> spawnAsync(Supplier<? extends CompletionStage<T>> body, ErrorPolicy policy) {
     Objects.requireNonNull(body, "body");
-    return adopt(TaskImpl.ofAsync(pool, pool.reporter(), body), policy);
+    return adopt(TaskImpl.ofAsync(pool, reporter, body), policy);
   }
 
   @Override
@@ -236,14 +244,6 @@ public final class NurseryImpl implements Nursery {
     if (t != null) {
       deadlineTimer = null;
       t.cancel(false);
-    }
-  }
-
-  private static long saturatedNanos(Duration d) {
-    try {
-      return d.toNanos();
-    } catch (ArithmeticException e) {
-      return Long.MAX_VALUE / 2; // "never", without overflowing nanoTime arithmetic
     }
   }
 

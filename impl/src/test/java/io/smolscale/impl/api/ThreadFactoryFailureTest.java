@@ -11,6 +11,8 @@ import io.smolscale.Task;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
@@ -102,5 +104,60 @@ class ThreadFactoryFailureTest {
       th.join(TimeUnit.SECONDS.toMillis(PATIENCE_SECONDS));
       assertTrue(!th.isAlive(), "a factory-started thread ran the worker and stayed");
     }
+  }
+
+  // A start that fails in Thread.start(), after the new worker was counted as searching: a
+  // submission in that window trusted the doomed searcher and woke nobody, so the failed starter
+  // must wake the parked worker in its place (the lost wake-up the TLA+ model found,
+  // Scheduler_startfail_late). Without that wake the task waited for the parked worker's
+  // keep-alive (60 s here), far past the test's patience.
+  @Test
+  void aStartThatFailsLateStillWakesASleeperForWaitingWork() throws Exception {
+    CountDownLatch inStart = new CountDownLatch(1);
+    CountDownLatch failStart = new CountDownLatch(1);
+    AtomicInteger calls = new AtomicInteger();
+    ThreadFactory secondStartFails =
+        r -> {
+          if (calls.getAndIncrement() == 0) {
+            return new Thread(r);
+          }
+          return new Thread(r) {
+            @Override
+            public synchronized void start() {
+              inStart.countDown();
+              Support.awaitUninterruptibly(failStart);
+              throw new IllegalThreadStateException("start fails late");
+            }
+          };
+        };
+    try (Scheduler s =
+        small(2)
+            .keepAlive(Duration.ofSeconds(60))
+            .spinBeforePark(Duration.ZERO)
+            .preemption(false)
+            .threadFactory(secondStartFails)
+            .uncaughtExceptionHandler((t, e) -> reported.add(e))
+            .build()) {
+      CountDownLatch releaseFirst = new CountDownLatch(1);
+      Task<Integer> first =
+          s.spawn(
+              () -> {
+                Support.awaitInBody(releaseFirst);
+                return 1;
+              });
+      // With the only worker busy, the next submission starts a second worker, whose start
+      // blocks inside Thread.start() with the worker already counted as searching.
+      Thread submitter = new Thread(() -> s.execute(() -> {}), "submitter");
+      submitter.start();
+      Support.await(inStart, "the second start to reach Thread.start()");
+      releaseFirst.countDown();
+      assertEquals(1, first.join());
+      Support.awaitCondition(() -> s.stats().parked() == 1, "the first worker to park");
+      Task<Integer> late = s.spawn(() -> 2); // its wakeOne sees the doomed searcher
+      failStart.countDown();
+      submitter.join(TimeUnit.SECONDS.toMillis(PATIENCE_SECONDS));
+      assertEquals(2, late.get(PATIENCE_SECONDS, TimeUnit.SECONDS), "the parked worker was woken");
+    }
+    assertEquals(1, reported.size(), "the failed start was reported: " + reported);
   }
 }

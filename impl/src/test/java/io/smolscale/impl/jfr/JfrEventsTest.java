@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.smolscale.Scheduler;
 import io.smolscale.Task;
+import io.smolscale.impl.BlockCause;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -91,12 +92,12 @@ class JfrEventsTest {
           blocked.stream()
               .anyMatch(
                   e ->
-                      e.getString("cause").equals(JfrEvents.Cause.WAITING.label)
+                      e.getString("cause").equals(BlockCause.WAITING.label)
                           && e.getString("workerThread").equals(waitingWorker)
                           && e.getLong("stalled") > 0),
           () -> "no 'waiting' event for " + waitingWorker + ": " + blocked);
       assertTrue(
-          blocked.stream().anyMatch(e -> e.getString("cause").equals(JfrEvents.Cause.COMPENSATION.label)),
+          blocked.stream().anyMatch(e -> e.getString("cause").equals(BlockCause.COMPENSATION.label)),
           () -> "no 'compensation' event: " + blocked);
       for (RecordedEvent e : blocked) {
         assertEquals(PREFIX, e.getString("scheduler"));

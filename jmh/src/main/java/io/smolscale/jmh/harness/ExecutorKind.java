@@ -21,7 +21,9 @@ import kotlinx.coroutines.ExecutorsKt;
  * same for all and only the scheduler differs.
  *
  * <ul>
- *   <li>{@code smolscale}: the global scheduler, {@link Smolscale#executor()}.
+ *   <li>{@code smolscale}: the global scheduler, {@link Smolscale#executor()}; wrapped by
+ *       {@link PlantedDelay} only when the regression self-test plants its slowdown ({@code
+ *       -Dsmolscale.debug.workerDelayNanos=N}).
  *   <li>{@code fjpCommon}: {@link ForkJoinPool#commonPool()} (LIFO local queues, parallelism
  *       cores - 1).
  *   <li>{@code fjpAsync}: a dedicated {@link ForkJoinPool} with parallelism = cores and {@code
@@ -93,7 +95,7 @@ public enum ExecutorKind {
   public Lease open() {
     switch (this) {
       case SMOLSCALE:
-        return new Lease(Smolscale.executor(), null);
+        return new Lease(PlantedDelay.wrap(Smolscale.executor()), null);
       case FJP_COMMON:
         return new Lease(ForkJoinPool.commonPool(), null);
       case FJP_ASYNC:

@@ -1,6 +1,7 @@
 package io.smolscale.jmh.report;
 
 import io.smolscale.jmh.harness.ExecutorKind;
+import io.smolscale.jmh.harness.PlantedDelay;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -21,8 +22,9 @@ import java.util.Map;
  *   --tolerance T        allowed worsening of a ratio, as a fraction (default 2.0: the ratio may triple)
  *   --update-baseline    measure and write the baseline instead of checking
  *   --selftest           prove detection: measure clean ratios, then measure again with a planted
- *                        slowdown (-Dsmolscale.debug.workerDelayNanos=N in smolscale's forks) and
- *                        require the check to fail; exits 0 only if the slowdown was caught
+ *                        slowdown (-Dsmolscale.debug.workerDelayNanos=N in smolscale's forks: the
+ *                        harness's PlantedDelay busy-waits N ns after each task) and require the
+ *                        check to fail; exits 0 only if the slowdown was caught
  *   --delay-nanos N      the planted busy delay per task for --selftest (default 20000)
  *   --benchmarks a,b     a subset (default: the original suite and partial_load)
  *   --jvmArg ARG         an extra argument for every forked JVM (repeatable)
@@ -104,10 +106,10 @@ public final class Regression {
     if (selftest) {
       System.out.println("== self-test, step 1: clean ratios");
       Map<String, Double> clean = ratios(suites, settings, settings, logs);
-      System.out.println("== self-test, step 2: smolscale with -Dsmolscale.debug.workerDelayNanos="
-          + delayNanos + " (references unchanged)");
-      BenchRunner.Settings slowed =
-          settings.withJvmArgs(List.of("-Dsmolscale.debug.workerDelayNanos=" + delayNanos));
+      String plant = "-D" + PlantedDelay.PROPERTY + "=" + delayNanos;
+      System.out.println("== self-test, step 2: smolscale with " + plant
+          + " (references unchanged)");
+      BenchRunner.Settings slowed = settings.withJvmArgs(List.of(plant));
       Map<String, Double> planted = ratios(suites, slowed, settings, logs);
       int regressions = compare(clean, planted, tolerance);
       if (regressions > 0) {
@@ -115,8 +117,8 @@ public final class Regression {
             + " benchmark(s)");
         return;
       }
-      System.out.println("SELF-TEST FAILED: the planted slowdown was not detected (is"
-          + " smolscale.debug.workerDelayNanos implemented by the scheduler?)");
+      System.out.println("SELF-TEST FAILED: the planted slowdown was not detected (does"
+          + " ExecutorKind.SMOLSCALE still wrap its executor in harness.PlantedDelay?)");
       System.exit(1);
     }
 

@@ -1,0 +1,95 @@
+package io.smolscale.impl;
+
+import io.smolscale.Stats;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The scheduler's event counters and the {@link Stats} snapshot built from them.
+ *
+ * <p>Rare or cross-thread events count in {@link LongAdder}s here; the two per-task counters
+ * (local pushes, tasks run) live in each worker ({@code Worker.localPushes}, {@code Worker.seq})
+ * so the task path writes only its own cache line, and move here when the worker retires ({@link
+ * #retire}). A snapshot reads the live workers and the retired totals in one step under the
+ * registry's lock (see {@link Lifecycle#snapshot}), so it never misses a retiring worker's
+ * counts nor counts them twice; gauges are read without a lock and may disagree with each other
+ * for a moment (spec/README.md §10).
+ */
+final class Counters {
+  final LongAdder externalPushes = new LongAdder();
+  final LongAdder overflowPushes = new LongAdder();
+  final LongAdder sharedBatches = new LongAdder();
+  final LongAdder balancerMoves = new LongAdder();
+  final LongAdder balancerTicks = new LongAdder();
+  final LongAdder preemptions = new LongAdder();
+  final LongAdder compensations = new LongAdder();
+  final LongAdder threadsStarted = new LongAdder();
+  final LongAdder threadsRetired = new LongAdder();
+  final LongAdder wakeups = new LongAdder();
+  final LongAdder spinHits = new LongAdder();
+  final LongAdder spinMisses = new LongAdder();
+  private final LongAdder retiredLocalPushes = new LongAdder();
+  private final LongAdder retiredCompleted = new LongAdder();
+
+  /**
+   * Counts the outcome of a pre-park spin.
+   *
+   * @param hit whether the spin found work
+   */
+  void countSpin(boolean hit) {
+    (hit ? spinHits : spinMisses).increment();
+  }
+
+  /** Moves a retiring worker's own counters into the totals; under the registry lock. */
+  void retire(Worker w) {
+    retiredLocalPushes.add(w.localPushes());
+    retiredCompleted.add(w.tasksRun());
+    threadsRetired.increment();
+  }
+
+  /**
+   * The snapshot.
+   *
+   * @param ws the live workers, read in the same step as {@link #retire} under the registry lock
+   * @param threads live worker threads
+   * @param counted workers counted towards parallelism
+   * @param parked workers in the idle set
+   * @param queuedGlobal tasks in the global queue
+   * @return the statistics
+   */
+  Stats snapshot(Worker[] ws, int threads, int counted, int parked, long queuedGlobal) {
+    long localPushes = retiredLocalPushes.sum();
+    long completed = retiredCompleted.sum();
+    long queuedLocal = 0;
+    int blocked = 0;
+    for (Worker w : ws) {
+      localPushes += w.localPushes();
+      completed += w.tasksRun();
+      queuedLocal += w.local.size();
+      if (w.isBlocked()) {
+        blocked++;
+      }
+    }
+    long global = externalPushes.sum() + overflowPushes.sum();
+    return new Stats(
+        threads,
+        Math.max(0, counted - parked),
+        parked,
+        blocked,
+        queuedGlobal,
+        queuedLocal,
+        localPushes + global,
+        completed,
+        localPushes,
+        global,
+        sharedBatches.sum(),
+        balancerMoves.sum(),
+        balancerTicks.sum(),
+        preemptions.sum(),
+        compensations.sum(),
+        threadsStarted.sum(),
+        threadsRetired.sum(),
+        wakeups.sum(),
+        spinHits.sum(),
+        spinMisses.sum());
+  }
+}

@@ -1,0 +1,294 @@
+package io.smolscale.impl;
+
+import io.smolscale.Stats;
+import io.smolscale.impl.park.Parker;
+import io.smolscale.impl.task.TaskImpl;
+import java.util.Arrays;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.checkerframework.checker.nullness.qual.Nullable;
+
+/**
+ * A worker's birth and death, and the scheduler's termination: reserve a worker and start its
+ * thread, undo a start that failed (in one place), register and unregister workers, exit, and
+ * terminate without ever leaving an accepted task pending.
+ *
+ * <p><b>Starting.</b> {@link #maybeStartWorker} reserves with {@link Ctl#reserveWorker} (a thread
+ * and a parallelism slot, or nothing), then {@link #startWorker} makes and starts the thread. A
+ * start can fail: the factory throws, returns null or a thread it already started, or the JVM
+ * cannot make a thread. Then the counts are undone ({@link Ctl#startFailed}) and the work stays
+ * queued (it was accepted: the submitter is not failed), and the start is retried by the
+ * balancer, which the failure itself makes sure is running: it may have no other reason to exist,
+ * since no worker does. A retry must never depend on a thread that does not exist. The first
+ * failure of an episode is reported (the next success ends the episode), so a factory that keeps
+ * failing is neither silent nor a flood of reports. A failed starter also wakes a sleeper if work
+ * waits ({@link Pool#wakeSleeper}): while the doomed worker counted as searching, a concurrent
+ * {@code wakeOne} trusted it and woke nobody (a lost wake-up the TLA+ model found).
+ *
+ * <p><b>Termination.</b> Terminated means: shut down, no worker thread left, and no accepted task
+ * pending. Queued work still gets a worker after {@code shutdown}; if none can be started, the
+ * queued tasks fail with the start failure before the latch opens ({@link #failQueued}).
+ *
+ * <p><b>Registry.</b> A copy-on-write array of live workers for the balancer and statistics,
+ * replaced under {@code registryLock}; the same lock makes a retiring worker's counts move from
+ * the live registry to the retired totals in one step, as seen by {@link #snapshot}.
+ *
+ * <p>Memory model: {@code workers} is volatile (readers see a complete array); {@code
+ * startFailure} is volatile (starters write it, starters and termination read it); the counts'
+ * edges are in {@link Ctl}. {@code Thread.start} orders everything {@link #startWorker} wrote
+ * (the worker's thread, parker and admission) before the worker's first action.
+ */
+final class Lifecycle {
+  private final Pool pool;
+  private final CountDownLatch terminated = new CountDownLatch(1);
+  private final AtomicInteger workerIds = new AtomicInteger();
+  private final Object registryLock = new Object();
+
+  /** Copy-on-write registry of live workers. */
+  private volatile Worker[] workers = new Worker[0];
+
+  /**
+   * The last failure to start a worker, null after a successful start: marks a failure episode
+   * (reported once) and is what queued tasks fail with when the scheduler is shut down with no
+   * worker able to start.
+   */
+  private volatile @Nullable Throwable startFailure;
+
+  Lifecycle(Pool pool) {
+    this.pool = pool;
+  }
+
+  Worker[] workers() {
+    return workers;
+  }
+
+  // ------------------------------------------------------------------ start
+
+  /**
+   * Starts a worker if fewer than parallelism are counted and the thread cap (and, beyond
+   * parallelism, the balancer's token bucket) allows.
+   */
+  void maybeStartWorker() {
+    if (pool.ctl.reserveWorker(pool.balancer::tryAcquireToken)) {
+      startWorker();
+    }
+  }
+
+  /** Starts a worker thread; the counts are already reserved. See the class comment. */
+  private void startWorker() {
+    Worker w = new Worker(pool, workerIds.incrementAndGet());
+    String name = pool.config.threadNamePrefix() + w.id;
+    boolean searching = false;
+    try {
+      Thread t;
+      ThreadFactory f = pool.config.threadFactory();
+      if (f == null) {
+        t = new Worker.WorkerThread(w, name);
+      } else {
+        Thread made = f.newThread(w);
+        if (made == null) {
+          throw new IllegalStateException("thread factory " + f + " returned null");
+        }
+        if (made.getState() != Thread.State.NEW) {
+          // It may be running our worker already: w is not admitted, so that run returns at once.
+          throw new IllegalThreadStateException(
+              "thread factory " + f + " returned a thread that was already started: " + made);
+        }
+        t = made;
+        t.setName(name);
+        t.setDaemon(true);
+      }
+      w.thread = t;
+      w.parker = new Parker(t);
+      pool.ctl.reservedToSearching();
+      searching = true;
+      register(w);
+      pool.counters.threadsStarted.increment();
+      pool.balancer.ensureRunning();
+      w.admit();
+      t.start();
+      startFailure = null;
+    } catch (RuntimeException | Error e) {
+      unregister(w);
+      pool.ctl.startFailed(searching);
+      IllegalStateException failure =
+          new IllegalStateException("smolscale could not start a worker thread", e);
+      boolean firstOfEpisode = startFailure == null;
+      startFailure = failure;
+      if (firstOfEpisode) {
+        pool.reportUncaught(failure);
+      }
+      if (!pool.global.isEmpty()) {
+        // A wakeOne that ran while the doomed worker counted as searching woke nobody, trusting
+        // it: wake a sleeper in its place (found by the TLA+ model, Scheduler_startfail_late).
+        pool.wakeSleeper();
+      }
+      if (pool.isShuttingDown() && pool.ctl.threads() == 0) {
+        // Shut down, no worker left, and none can start: nothing will ever run the queued
+        // tasks, so fail them and terminate now. (Not through tryTerminate: it would try this
+        // start again, and a start that fails there would come back here.) Any caller can be
+        // the one whose start fails last: shutdown(), the balancer's retry, a worker's exit.
+        failQueuedAndTerminate();
+        return;
+      }
+      try {
+        pool.balancer.ensureRunning(); // the retry
+      } catch (RuntimeException | Error again) {
+        // No thread at all can be made now: the next submission or worker exit retries.
+      }
+    }
+  }
+
+  /** Work waits in the global queue and no worker thread is alive (a start failed). */
+  boolean needsStartRetry() {
+    return pool.ctl.threads() == 0 && !pool.global.isEmpty();
+  }
+
+  /** The balancer's retry of a failed start. */
+  void retryStart() {
+    if (needsStartRetry()) {
+      maybeStartWorker();
+    }
+  }
+
+  private void register(Worker w) {
+    synchronized (registryLock) {
+      Worker[] old = workers;
+      Worker[] grown = new Worker[old.length + 1];
+      System.arraycopy(old, 0, grown, 0, old.length);
+      grown[old.length] = w;
+      workers = grown;
+    }
+  }
+
+  private void unregister(Worker w) {
+    synchronized (registryLock) {
+      Worker[] old = workers;
+      int i = Arrays.asList(old).indexOf(w);
+      if (i < 0) {
+        return;
+      }
+      Worker[] shrunk = new Worker[old.length - 1];
+      System.arraycopy(old, 0, shrunk, 0, i);
+      System.arraycopy(old, i + 1, shrunk, i, old.length - i - 1);
+      workers = shrunk;
+    }
+  }
+
+  // ------------------------------------------------------------------ exit
+
+  /**
+   * The worker's thread is about to exit.
+   *
+   * @param w the worker
+   * @param normally false if an Error escaped the run loop itself (not a task: those are caught)
+   */
+  void onWorkerExit(Worker w, boolean normally) {
+    if (!normally) {
+      // An Error escaped the loop itself (not a task: those are caught). Keep the counts true
+      // and no task behind.
+      if (!w.isBlocked()) {
+        pool.ctl.crashedWhileCounted();
+      }
+      w.drainLocalToGlobal();
+    }
+    if (!w.retiredWhileParked) {
+      pool.ctl.awakeToExiting();
+    }
+    synchronized (registryLock) {
+      pool.counters.retire(w);
+      unregister(w);
+    }
+    int left = pool.ctl.threadExited();
+    if (!pool.global.isEmpty()) {
+      pool.wakeOne();
+    }
+    if (left == 0 && pool.isShuttingDown()) {
+      tryTerminate();
+    }
+  }
+
+  // ------------------------------------------------------------------ termination
+
+  /**
+   * Terminates if shut down and no worker is left, but never with an accepted task pending:
+   * queued work still runs (a worker is started for it), and if no worker can be started, the
+   * queued tasks fail with the start failure ({@link #failQueued}) first.
+   */
+  void tryTerminate() {
+    if (pool.isShuttingDown() && pool.ctl.threads() == 0) {
+      if (!pool.global.isEmpty() && pool.runState() == Pool.SHUTDOWN) {
+        // Accepted work must still run: a shutdown scheduler drains its queue first.
+        maybeStartWorker();
+        if (pool.ctl.threads() != 0) {
+          return;
+        }
+      }
+      failQueuedAndTerminate();
+    }
+  }
+
+  private void failQueuedAndTerminate() {
+    if (!pool.global.isEmpty()) {
+      failQueued();
+    }
+    terminated.countDown();
+  }
+
+  /**
+   * Completes every queued task that can no longer run: a {@link TaskImpl} fails with a {@link
+   * RejectedExecutionException} caused by the start failure (or is cancelled after {@code
+   * shutdownNow}); a raw runnable, which has no handle, is reported with the same exception.
+   */
+  private void failQueued() {
+    Throwable cause = startFailure;
+    for (Runnable r : pool.global.drain()) {
+      if (pool.isStopping()) {
+        if (r instanceof TaskImpl) {
+          ((TaskImpl<?>) r).cancel(false);
+        }
+        continue; // shutdownNow: "tasks that were awaiting execution are not executed"
+      }
+      RejectedExecutionException e =
+          new RejectedExecutionException(
+              "the scheduler shut down with this task queued and no worker thread could be"
+                  + " started to run it",
+              cause);
+      if (r instanceof TaskImpl) {
+        ((TaskImpl<?>) r).failUnstarted(e);
+      } else {
+        pool.reportUncaught(e);
+      }
+    }
+  }
+
+  boolean isTerminated() {
+    return terminated.getCount() == 0;
+  }
+
+  boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
+    return terminated.await(timeout, unit);
+  }
+
+  // ------------------------------------------------------------------ statistics
+
+  /**
+   * The statistics snapshot: live workers and retired totals read in one step (see the class
+   * comment).
+   *
+   * @return the snapshot
+   */
+  Stats snapshot() {
+    synchronized (registryLock) {
+      return pool.counters.snapshot(
+          workers,
+          pool.ctl.threads(),
+          pool.ctl.counted(),
+          pool.idle.size(),
+          pool.global.size());
+    }
+  }
+}

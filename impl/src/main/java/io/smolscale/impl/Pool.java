@@ -1,0 +1,224 @@
+package io.smolscale.impl;
+
+import io.smolscale.SchedulerConfig;
+import io.smolscale.impl.park.IdleSet;
+import io.smolscale.impl.park.Parker;
+import io.smolscale.impl.queue.GlobalQueue;
+import io.smolscale.impl.queue.LocalQueue;
+import io.smolscale.impl.util.Durations;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
+/**
+ * The state one scheduler's workers, balancer and public face share, and the two protocols that
+ * run on every submission: where a task goes ({@link #dispatch}) and who is woken ({@link
+ * #wakeOne}). The parts it holds each own one protocol: {@link Ctl} (the worker counts), {@link
+ * Lifecycle} (start, exit, termination), {@link Blocking} (a worker that blocks), {@link
+ * Balancer} (balancing and preemption), {@link Counters} (statistics), and the queues and the
+ * idle set. None of them knows the public face ({@link WorkBalancingScheduler}).
+ *
+ * <p><b>Where a task goes.</b> Spawned or woken on a worker of this scheduler, it goes to that
+ * worker's local queue and nobody is woken: a message-passing wake runs on the waker's thread
+ * after the waker's current task, which is what message-passing programs want. Two exceptions:
+ * if the local queue is full, half of it and the task go to the global queue (overflow); and if
+ * the worker has a backlog ({@value #SHARE_THRESHOLD} or more tasks) while some worker sleeps and
+ * none is searching, half of the backlog goes to the global queue and one sleeper is woken
+ * (sharing: the producer fixes the imbalance it creates, instead of idle workers stealing). From
+ * any other thread, or from a worker marked blocked, the task goes to the global queue and at
+ * most one sleeper is woken.
+ *
+ * <p><b>Waking.</b> {@link #wakeOne()}: if a worker is searching, nothing (it will find the work);
+ * else pop the most recently parked worker and unpark it; else, if fewer than {@code parallelism}
+ * workers are counted, start one ({@link Lifecycle#maybeStartWorker}). A woken worker that finds
+ * work and was the last searcher wakes the next one if more work waits (Tokio's chain).
+ *
+ * <p><b>No lost wake-up.</b> Dekker's pattern over volatile variables, in the synchronization
+ * order that the JMM makes total: a submitter does (1) publish the task (the global queue's
+ * volatile {@code size} store) then (2) read the searching count and the idle set. A worker going
+ * idle does (a) stop searching (volatile decrement), (b) publish idleness (push, a volatile
+ * {@code size} store under the IdleSet lock), then (c) read the global queue's size. If (c) does
+ * not see the task, (c) precedes (1), so (b) precedes (2): the submitter sees either the worker
+ * in the set or a searcher that has not yet done (a) and will do its own re-check after (a). The
+ * formal model in {@code spec/tla} checks this argument, including the searching count.
+ *
+ * <p><b>No stranded task.</b> A task can sit in a local queue only while its owner is (i) running
+ * a task: the owner will come back to it, and if the task is long the balancer moves it within a
+ * tick; (ii) blocked: the balancer drains the queue at once and at every tick; (iii) retiring:
+ * a worker retires only from the idle state (its queue is empty: only the owner pushes to it) or
+ * after a blocked task, when it drains the queue itself first. Parked workers have empty queues.
+ *
+ * <p><b>Run state.</b> RUNNING, then SHUTDOWN (no new submissions; queued work still runs), then
+ * STOP ({@code shutdownNow}: queued work is removed, tasks that still start are interrupted);
+ * volatile, changed only by CAS, so every thread sees the transitions in one order.
+ */
+final class Pool {
+  /** A local backlog of this many tasks is shared when a worker sleeps and none is searching. */
+  static final int SHARE_THRESHOLD = 4;
+
+  static final int RUNNING = 0;
+  static final int SHUTDOWN = 1;
+  static final int STOP = 2;
+
+  private static final VarHandle RUN_STATE;
+
+  static {
+    try {
+      RUN_STATE = MethodHandles.lookup().findVarHandle(Pool.class, "runState", int.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  final SchedulerConfig config;
+  final boolean isGlobal;
+  final int parallelism;
+  final long keepAliveNanos;
+  /** The longest pre-park spin in nanoseconds, 0 for none (at most 1 ms: validated). */
+  final long spinNanos;
+  final GlobalQueue global = new GlobalQueue();
+  final IdleSet<Worker> idle = new IdleSet<>();
+  final Ctl ctl;
+  final Counters counters = new Counters();
+  final UncaughtReporter reporter;
+  final Lifecycle lifecycle;
+  final Blocking blocking;
+  final Balancer balancer;
+
+  private volatile int runState = RUNNING;
+
+  /**
+   * Creates the shared state of a scheduler; no thread starts.
+   *
+   * @param config the configuration
+   * @param global whether this is the global scheduler (which ignores shutdown)
+   */
+  // The parts keep `this` under initialization; they read only the final fields set above
+  // before the first task, long after this constructor returned.
+  @SuppressWarnings("nullness")
+  Pool(SchedulerConfig config, boolean global) {
+    this.config = config;
+    this.isGlobal = global;
+    this.parallelism = config.parallelism();
+    this.keepAliveNanos = Durations.saturatedNanos(config.keepAlive());
+    this.spinNanos = config.spinBeforePark().toNanos();
+    this.ctl = new Ctl(idle, parallelism, config.maxThreads());
+    this.reporter = new UncaughtReporter(config.uncaughtExceptionHandler());
+    this.lifecycle = new Lifecycle(this);
+    this.blocking = new Blocking(this);
+    this.balancer = new Balancer(this, System::nanoTime, Thread::getState);
+  }
+
+  // ------------------------------------------------------------------ dispatch
+
+  /** Puts a task where it belongs: see the class comment. */
+  void dispatch(Runnable task) {
+    Worker w = Worker.current();
+    if (w != null && w.pool == this && !w.isBlockedOpaque()) {
+      LocalQueue local = w.local;
+      if (!local.offerOrOverflow(task, global)) {
+        counters.overflowPushes.increment();
+        wakeOne();
+        return;
+      }
+      w.countLocalPush();
+      if (local.size() >= SHARE_THRESHOLD && idle.size() > 0 && idle.searching() == 0) {
+        if (local.shareHalfTo(global) > 0) {
+          counters.sharedBatches.increment();
+          wakeOne();
+        }
+      }
+      return;
+    }
+    global.offer(task);
+    counters.externalPushes.increment();
+    wakeOne();
+  }
+
+  /** Wakes one sleeper, or starts a worker, unless a worker is already searching. */
+  void wakeOne() {
+    if (idle.searching() > 0) {
+      return;
+    }
+    if (!unparkOne()) {
+      lifecycle.maybeStartWorker();
+    }
+  }
+
+  /**
+   * The half of {@link #wakeOne} that never starts a worker: wakes one sleeper unless a worker is
+   * searching. For a starter whose start just failed (see {@link Lifecycle}): a {@code wakeOne}
+   * that ran while the doomed worker was counted as searching trusted it and woke nobody, so the
+   * failed starter must wake in its place, and must not start (that could recurse while the
+   * factory keeps failing).
+   */
+  void wakeSleeper() {
+    if (idle.searching() == 0) {
+      unparkOne();
+    }
+  }
+
+  /** Pops and unparks the most recently parked worker, counted as searching by the pop. */
+  private boolean unparkOne() {
+    Worker w = idle.popToSearch();
+    if (w == null) {
+      return false;
+    }
+    if (spinNanos > 0) {
+      w.spin.stampWoken(System.nanoTime()); // how long it slept: the adaptive spin's evidence
+    }
+    Parker p = w.parker;
+    if (p != null) {
+      p.unpark();
+    }
+    counters.wakeups.increment();
+    return true;
+  }
+
+  /** Pops and unparks every parked worker (shutdown: they find nothing, and retire). */
+  void wakeAllIdle() {
+    Worker w;
+    while ((w = idle.popToSearch()) != null) {
+      Parker p = w.parker;
+      if (p != null) {
+        p.unpark();
+      }
+    }
+  }
+
+  // ------------------------------------------------------------------ run state
+
+  boolean isRunning() {
+    return runState == RUNNING;
+  }
+
+  boolean isShuttingDown() {
+    return runState != RUNNING;
+  }
+
+  /** Whether {@code shutdownNow} was called: tasks that still start, start interrupted. */
+  boolean isStopping() {
+    return runState == STOP;
+  }
+
+  int runState() {
+    return runState;
+  }
+
+  /** RUNNING → SHUTDOWN (no effect in a later state). */
+  void toShutdown() {
+    RUN_STATE.compareAndSet(this, RUNNING, SHUTDOWN);
+  }
+
+  /** Any state → STOP. */
+  void toStop() {
+    int s;
+    do {
+      s = runState;
+    } while (s != STOP && !RUN_STATE.compareAndSet(this, s, STOP));
+  }
+
+  /** Reports a failure that has no handle to hold it. Never throws. */
+  void reportUncaught(Throwable failure) {
+    reporter.accept(failure);
+  }
+}
