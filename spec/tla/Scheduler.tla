@@ -15,6 +15,12 @@
 (* sequence of the owner's private work.  spec/MODEL.md maps every         *)
 (* variable and action to the class and method that implement it.         *)
 (*                                                                         *)
+(* Starting a worker thread can fail (the thread factory throws or        *)
+(* returns null, or Thread.start cannot make a native thread), at most     *)
+(* MaxStartFailures times; then the failed starter wakes a sleeper if work *)
+(* waits, and the balancer thread, which otherwise lives only while worker *)
+(* threads exist, stays alive and retries the start.                       *)
+(*                                                                         *)
 (* The constant Bug plants one known protocol bug (negative controls, see  *)
 (* the Bug_*.cfg files); Bug = "none" is the protocol as built.            *)
 (***************************************************************************)
@@ -26,12 +32,16 @@ CONSTANTS
     MaxThreads,     \* the thread cap (config maxThreads)
     Parallelism,    \* workers counted towards parallelism (config parallelism)
     LocalCap,       \* capacity of a local queue (LocalQueue.DEFAULT_CAPACITY in the code)
-    ShareThreshold, \* local backlog that is shared (WorkBalancingScheduler.SHARE_THRESHOLD)
+    ShareThreshold, \* local backlog that is shared (Pool.SHARE_THRESHOLD)
     MaxBlocking,    \* how many tasks may block (each at most once): bounds the state space
+    MaxStartFailures, \* how many worker starts may fail in a behaviour: bounds the state space
+    LateStartFailure, \* whether a start may also fail in Thread.start(), after the new worker
+                      \* was counted as searching (else only the thread factory fails)
     Bug             \* "none", or the planted bug of a negative control
 
 Bugs == {"none", "ParkNoRecheck", "RetireNoDrain", "WakeByPermit",
-         "NoThreadCap", "DrainBlockedOnce", "SpinLeavesCount"}
+         "NoThreadCap", "DrainBlockedOnce", "SpinLeavesCount",
+         "NoRetryAfterFailedStart", "BalancerExitNoRecheck", "LateStartFailNoWake"}
 
 ASSUME /\ Parallelism \in Nat \ {0}
        /\ MaxThreads \in Nat /\ MaxThreads >= Parallelism
@@ -40,6 +50,8 @@ ASSUME /\ Parallelism \in Nat \ {0}
        /\ LocalCap \in Nat \ {0}
        /\ ShareThreshold \in Nat \ {0}
        /\ MaxBlocking \in 0..NTasks
+       /\ MaxStartFailures \in Nat
+       /\ LateStartFailure \in BOOLEAN
        /\ Bug \in Bugs
 
 Slots  == 1..NSlots
@@ -47,26 +59,33 @@ Tasks  == 1..NTasks
 NoTask == 0
 
 (***************************************************************************)
-(* Worker program counter (Worker.run / Worker.idle / afterBlockedTask):   *)
+(* Worker program counter (Worker.run, Worker.idle, Blocking, Lifecycle):  *)
 (*   "off"    no thread in this slot                                       *)
 (*   "find"   Worker.findTask                                              *)
 (*   "chain"  found a task as the last searcher: wake the next if needed   *)
 (*   "run"    inside a task (Worker.runTask)                               *)
 (*   "spin"   Worker.spinBeforeParking: counted as searching, watching the *)
-(*            global queue (the adaptive pre-park spin)                    *)
-(*   "dec"    Worker.idle: stop searching (decrementSearching)             *)
+(*            global queue (AdaptiveSpin.spinUntilWork, the pre-park spin) *)
+(*   "dec"    Worker.idle: stop searching (Ctl.searchingToIdle)            *)
 (*   "push"   Worker.idle: IdleSet.push (publish idleness)                 *)
 (*   "check"  Worker.idle: re-check the global queue                       *)
 (*   "parked" Worker.idle: the park loop (Parker.park, isIdle, remove)     *)
-(*   "rwake"  afterBlockedTask: queue handed over, wake if work waits      *)
-(*   "exit"   onWorkerExit: thread count released, wake if work waits      *)
+(*   "rwake"  Blocking.afterBlockedTask: queue handed over, wake if work   *)
+(*            waits                                                        *)
+(*   "exit"   Lifecycle.onWorkerExit: thread count released, wake if work  *)
+(*            waits                                                        *)
+(*   "fail"   a start whose Thread.start will throw: reserved, counted as  *)
+(*            searching and awake, no thread; its starter then undoes the  *)
+(*            counts, wakes a sleeper if work waits and calls              *)
+(*            balancer.ensureRunning() (Lifecycle.startWorker's catch).    *)
 (***************************************************************************)
 VARIABLES
     pc,          \* [Slots -> PCs]
     srch,        \* [Slots -> BOOLEAN]  Worker.searching: counted in the searching count
     blocked,     \* [Slots -> BOOLEAN]  Worker.blocked (marked by the monitor or by itself)
     waiting,     \* [Slots -> {"no","wait","comp"}] the running task is inside a blocking call
-                 \*   ("comp": it called Compensator.beginBlocking first, as Task.join does)
+                 \*   ("comp": it called Compensator.beginBlocking, i.e.
+                 \*   Blocking.beginCompensation, first, as Task.join does)
     wk,          \* [Slots -> BOOLEAN]  the worker thread owes a wakeOne() call (next step)
     permit,      \* [Slots -> BOOLEAN]  Parker state NOTIFIED
     cur,         \* [Slots -> Tasks \cup {NoTask}] the task being run
@@ -78,20 +97,29 @@ VARIABLES
     blockedOnce, \* [Tasks -> BOOLEAN] a task blocks at most once (keeps the model finite)
     runs,        \* [Tasks -> Nat] how many times each task was started
     subPc,       \* the outside submitter: "idle" or "wake" (between offer and wakeOne)
-    bpc          \* the balancer: "scan" (per-worker work of a tick) or "end" (its wakeOne)
+    bpc,         \* the balancer: "scan" (per-worker work of a tick) or "end" (its wakeOne)
+    bal,         \* the balancer thread (Balancer.state and Balancer.run): "off" no thread
+                 \*   (STOPPED); "loop" in its loop (RUNNING); "exit" saw no thread and no
+                 \*   work, about to publish STOPPED; "stop" published STOPPED, re-checks next
+    fails,       \* worker starts that failed so far (at most MaxStartFailures)
+    ens          \* starters that undid a failed start and still owe the rest of the catch:
+                 \*   Pool.wakeSleeper() if work waits, then balancer.ensureRunning()
 
 vars == <<pc, srch, blocked, waiting, wk, permit, cur, local, global, idle,
-          nsearch, tstate, blockedOnce, runs, subPc, bpc>>
+          nsearch, tstate, blockedOnce, runs, subPc, bpc, bal, fails, ens>>
+
+startVars == <<bal, fails, ens>>   \* changed only by starts, their failure and the balancer's life
 
 PCs == {"off", "find", "chain", "run", "spin", "dec", "push", "check", "parked",
-        "rwake", "exit"}
+        "rwake", "exit", "fail"}
 
 -----------------------------------------------------------------------------
-(* Derived quantities: the counters of WorkBalancingScheduler. *)
+(* Derived quantities: the counts of Ctl. *)
 
-Threads == {w \in Slots : pc[w] # "off"}                         \* threads
-Counted == {w \in Slots : pc[w] \notin {"off", "exit"} /\ ~blocked[w]}  \* counted
-Awake(w) == pc[w] \notin {"off", "check", "parked"}                \* awake (balancer runs)
+Threads == {w \in Slots : pc[w] # "off"}                         \* Ctl.threads
+Counted == {w \in Slots : pc[w] \notin {"off", "exit"} /\ ~blocked[w]}  \* Ctl.counted
+Awake(w) == pc[w] \notin {"off", "check", "parked"}   \* Ctl.awake (the balancer ticks)
+Doomed == {"fail"}                 \* a start that will fail (no thread behind it)
 
 Range(s) == {s[i] : i \in DOMAIN s}
 Min(a, b) == IF a < b THEN a ELSE b
@@ -104,12 +132,25 @@ NextNew == CHOOSE t \in NewTasks : \A u \in NewTasks : t <= u   \* tasks are int
 
 -----------------------------------------------------------------------------
 (***************************************************************************)
-(* WakeOne(pc0): WorkBalancingScheduler.wakeOne, after the caller's own    *)
-(* program-counter update pc0.  Nothing if a worker is searching; else pop *)
-(* a parked worker, count it as searching and unpark it                    *)
-(* (IdleSet.popToSearch, Parker.unpark); else start a worker if fewer than *)
-(* Parallelism are counted and the thread cap allows (maybeStartWorker).   *)
-(* Which sleeper is popped is left open (the code pops the newest).        *)
+(* WakeOne(pc0): Pool.wakeOne, after the caller's own program-counter      *)
+(* update pc0.  Nothing if a worker is searching; else pop a parked        *)
+(* worker, count it as searching and unpark it (IdleSet.popToSearch,      *)
+(* Parker.unpark); else start a worker if fewer than Parallelism are       *)
+(* counted and the thread cap allows (Lifecycle.maybeStartWorker,          *)
+(* Ctl.reserveWorker).  Which sleeper is popped is left open (the code     *)
+(* pops the newest).                                                       *)
+(*                                                                         *)
+(* The start (Lifecycle.startWorker) may fail, at most MaxStartFailures    *)
+(* times: the thread factory throws or returns null (nothing was           *)
+(* published: the reservation is undone at once), or Thread.start throws  *)
+(* after the new worker was counted as searching and awake                 *)
+(* (Ctl.reservedToSearching) and the success path's ensureRunning() ran    *)
+(* (slot "fail": undone by StartFails).  Either way the starter then owes  *)
+(* the rest of the catch (ens): Pool.wakeSleeper() if work waits, then     *)
+(* balancer.ensureRunning() (EnsureOwed).  The balancer's own starts (a    *)
+(* tick's wakeOne, retryStart) owe it too: its wakeSleeper is real, its    *)
+(* ensureRunning() sees RUNNING, a no-op (in the model: unless the         *)
+(* balancer has left its loop meanwhile, which only adds behaviours).      *)
 (***************************************************************************)
 FreeSlot == CHOOSE v \in Slots : pc[v] = "off" /\ \A u \in Slots : pc[u] = "off" => v <= u
 
@@ -117,28 +158,59 @@ CanStart == /\ \E v \in Slots : pc[v] = "off"
             /\ Cardinality(Counted) < Parallelism
             /\ (Cardinality(Threads) < MaxThreads \/ Bug = "NoThreadCap")
 
+\* Balancer.ensureRunning(): if STOPPED, CAS to RUNNING and start a balancer thread. A new
+\* thread started while the old one is between publishing STOPPED and its re-check ("stop")
+\* is merged with it: the old one's CAS then fails (RUNNING) and it returns.
+EnsureRunning == IF bal \in {"off", "stop"} THEN "loop" ELSE bal
+
+\* Lifecycle.startWorker, with threads and counted reserved (Ctl.reserveWorker): success, or
+\* one of the two failures.
+StartWorker(pc0) ==
+    \/ \* the worker thread starts SEARCHING; ensureRunning() before t.start()
+       /\ pc' = [pc0 EXCEPT ![FreeSlot] = "find"]
+       /\ srch' = [srch EXCEPT ![FreeSlot] = TRUE]
+       /\ nsearch' = nsearch + 1
+       /\ permit' = [permit EXCEPT ![FreeSlot] = FALSE]
+       /\ bal' = EnsureRunning
+       /\ UNCHANGED <<idle, fails, ens>>
+    \/ \* the factory throws or returns null: the counts are undone (Ctl.startFailed); then
+       \* the rest of the catch (EnsureOwed)
+       /\ fails < MaxStartFailures
+       /\ fails' = fails + 1
+       /\ ens' = IF Bug = "NoRetryAfterFailedStart" THEN ens ELSE ens + 1
+       /\ pc' = pc0
+       /\ UNCHANGED <<srch, nsearch, idle, permit, bal>>
+    \/ \* Thread.start() will throw: counted as searching and awake first (StartFails)
+       /\ LateStartFailure
+       /\ fails < MaxStartFailures
+       /\ fails' = fails + 1
+       /\ pc' = [pc0 EXCEPT ![FreeSlot] = "fail"]
+       /\ srch' = [srch EXCEPT ![FreeSlot] = TRUE]
+       /\ nsearch' = nsearch + 1
+       /\ permit' = [permit EXCEPT ![FreeSlot] = FALSE]
+       /\ bal' = EnsureRunning
+       /\ UNCHANGED <<idle, ens>>
+
+NoWake == UNCHANGED <<srch, nsearch, idle, permit, bal, fails, ens>>
+
 WakeOne(pc0) ==
     IF nsearch > 0 THEN
         /\ pc' = pc0
-        /\ UNCHANGED <<srch, nsearch, idle, permit>>
+        /\ NoWake
     ELSE IF idle # {} THEN
         \E v \in idle :
             /\ idle' = idle \ {v}
             /\ nsearch' = nsearch + 1
             /\ permit' = [permit EXCEPT ![v] = TRUE]
             /\ pc' = pc0
-            /\ UNCHANGED srch
+            /\ UNCHANGED <<srch, bal, fails, ens>>
     ELSE IF CanStart THEN
-        /\ pc' = [pc0 EXCEPT ![FreeSlot] = "find"]
-        /\ srch' = [srch EXCEPT ![FreeSlot] = TRUE]
-        /\ nsearch' = nsearch + 1
-        /\ permit' = [permit EXCEPT ![FreeSlot] = FALSE]
-        /\ UNCHANGED idle
+        StartWorker(pc0)
     ELSE
         /\ pc' = pc0
-        /\ UNCHANGED <<srch, nsearch, idle, permit>>
+        /\ NoWake
 
-wakeVars == <<pc, srch, nsearch, idle, permit>>
+wakeVars == <<pc, srch, nsearch, idle, permit, bal, fails, ens>>
 
 -----------------------------------------------------------------------------
 Init ==
@@ -158,20 +230,24 @@ Init ==
     /\ runs = [t \in Tasks |-> 0]
     /\ subPc = "idle"
     /\ bpc = "scan"
+    /\ bal = "off"
+    /\ fails = 0
+    /\ ens = 0
 
 -----------------------------------------------------------------------------
-(* The outside submitter: WorkBalancingScheduler.execute on a non-worker thread. *)
+(* The outside submitter: WorkBalancingScheduler.execute -> Pool.dispatch, *)
+(* on a non-worker thread.                                                 *)
 
-SubmitOutside ==                       \* dispatch: global.offer(task)
+SubmitOutside ==                       \* Pool.dispatch: global.offer(task)
     /\ subPc = "idle"
     /\ NewTasks # {}
     /\ global' = Append(global, NextNew)
     /\ tstate' = [tstate EXCEPT ![NextNew] = "queued"]
     /\ subPc' = "wake"
     /\ UNCHANGED <<pc, srch, blocked, waiting, wk, permit, cur, local, idle,
-                   nsearch, blockedOnce, runs, bpc>>
+                   nsearch, blockedOnce, runs, bpc, startVars>>
 
-SubmitWake ==                          \* dispatch: wakeOne()
+SubmitWake ==                          \* Pool.dispatch: wakeOne()
     /\ subPc = "wake"
     /\ WakeOne(pc)
     /\ subPc' = "idle"
@@ -189,13 +265,14 @@ Begin(w, t, l, g) ==
     /\ local' = [local EXCEPT ![w] = l]
     /\ global' = g
     /\ IF srch[w]
-         THEN \* decrementSearching(); the last searcher goes on to the chain check
+         THEN \* Ctl.searchingToRunning(); the last searcher goes on to the chain check
               /\ srch' = [srch EXCEPT ![w] = FALSE]
               /\ nsearch' = nsearch - 1
               /\ pc' = [pc EXCEPT ![w] = IF nsearch - 1 = 0 THEN "chain" ELSE "run"]
          ELSE /\ pc' = [pc EXCEPT ![w] = "run"]
               /\ UNCHANGED <<srch, nsearch>>
-    /\ UNCHANGED <<blocked, waiting, wk, permit, idle, blockedOnce, subPc, bpc>>
+    /\ UNCHANGED <<blocked, waiting, wk, permit, idle, blockedOnce, subPc, bpc,
+                   startVars>>
 
 BatchSize == Min(Len(global) \div Cardinality(Counted) + 1,
                  IF LocalCap >= 2 THEN LocalCap \div 2 ELSE 1)
@@ -219,9 +296,10 @@ Find(w) ==
           /\ global = <<>>
           /\ pc' = [pc EXCEPT ![w] = "dec"]
           /\ UNCHANGED <<srch, blocked, waiting, wk, permit, cur, local, global,
-                         idle, nsearch, tstate, blockedOnce, runs, subPc, bpc>>
-       \/ \* nothing found, and the spin hint is set: Worker.spinBeforeParking. A worker not
-          \* yet searching joins the count only if it is 0 (tryStartSearchingAlone's CAS).
+                         idle, nsearch, tstate, blockedOnce, runs, subPc, bpc, startVars>>
+       \/ \* nothing found, and AdaptiveSpin.wantsToSpin: Worker.spinBeforeParking. A worker
+          \* not yet searching joins the count only if it is 0 (Ctl.startSpinningAlone, the
+          \* CAS of IdleSet.tryStartSearchingAlone).
           /\ local[w] = <<>>
           /\ global = <<>>
           /\ srch[w] \/ nsearch = 0
@@ -229,7 +307,7 @@ Find(w) ==
           /\ srch' = [srch EXCEPT ![w] = TRUE]
           /\ nsearch' = IF srch[w] THEN nsearch ELSE nsearch + 1
           /\ UNCHANGED <<blocked, waiting, wk, permit, cur, local, global,
-                         idle, tstate, blockedOnce, runs, subPc, bpc>>
+                         idle, tstate, blockedOnce, runs, subPc, bpc, startVars>>
 
 \* The spin ends: work appeared (back to findTask, still searching), or the deadline passed
 \* (at any moment, even with work just arrived) and the worker goes idle as usual.
@@ -238,26 +316,26 @@ SpinFound(w) ==
     /\ global # <<>>
     /\ pc' = [pc EXCEPT ![w] = "find"]
     /\ UNCHANGED <<srch, blocked, waiting, wk, permit, cur, local, global, idle, nsearch,
-                   tstate, blockedOnce, runs, subPc, bpc>>
+                   tstate, blockedOnce, runs, subPc, bpc, startVars>>
 
 SpinGiveUp(w) ==
     /\ pc[w] = "spin"
     \* Bug SpinLeavesCount: the spinner parks still counted as searching.
     /\ pc' = [pc EXCEPT ![w] = IF Bug = "SpinLeavesCount" THEN "push" ELSE "dec"]
     /\ UNCHANGED <<srch, blocked, waiting, wk, permit, cur, local, global, idle, nsearch,
-                   tstate, blockedOnce, runs, subPc, bpc>>
+                   tstate, blockedOnce, runs, subPc, bpc, startVars>>
 
 Chain(w) ==                            \* Tokio's chain: the last searcher wakes the next one
     /\ pc[w] = "chain"
     /\ IF global # <<>>
          THEN WakeOne([pc EXCEPT ![w] = "run"])
          ELSE /\ pc' = [pc EXCEPT ![w] = "run"]
-              /\ UNCHANGED <<srch, nsearch, idle, permit>>
+              /\ NoWake
     /\ UNCHANGED <<blocked, waiting, wk, cur, local, global, tstate, blockedOnce,
                    runs, subPc, bpc>>
 
 -----------------------------------------------------------------------------
-(* Inside a task: spawn (dispatch on a worker), block, compensate, return. *)
+(* Inside a task: spawn (Pool.dispatch on a worker), block, compensate, return. *)
 
 CanAct(w) == pc[w] = "run" /\ waiting[w] = "no" /\ ~wk[w]
 
@@ -265,7 +343,7 @@ CanAct(w) == pc[w] = "run" /\ waiting[w] = "no" /\ ~wk[w]
 MayBlock(w) == /\ ~blockedOnce[cur[w]]
                /\ Cardinality({t \in Tasks : blockedOnce[t]}) < MaxBlocking
 
-\* dispatch on the worker: local push (LocalQueue.offerOrOverflow), overflow, share.
+\* Pool.dispatch on the worker: local push (LocalQueue.offerOrOverflow), overflow, share.
 SpawnLocal(w, t) ==
     IF Len(local[w]) < LocalCap
     THEN LET l == Append(local[w], t) IN
@@ -297,7 +375,7 @@ Spawn(w) ==
              /\ blocked[w]
              /\ SpawnLocal(w, t)
     /\ UNCHANGED <<pc, srch, blocked, waiting, permit, cur, idle, nsearch,
-                   blockedOnce, runs, subPc, bpc>>
+                   blockedOnce, runs, subPc, bpc, startVars>>
 
 OwedWake(w) ==                         \* the wakeOne() the worker thread owes after a push
     /\ pc[w] = "run"
@@ -313,10 +391,11 @@ Block(w) ==                            \* an uncooperative blocking call (JDBC, 
     /\ waiting' = [waiting EXCEPT ![w] = "wait"]
     /\ blockedOnce' = [blockedOnce EXCEPT ![cur[w]] = TRUE]
     /\ UNCHANGED <<pc, srch, blocked, wk, permit, cur, local, global, idle, nsearch,
-                   tstate, runs, subPc, bpc>>
+                   tstate, runs, subPc, bpc, startVars>>
 
-\* Compensator.beginBlocking (Task.join, blockOn): markBlocked(self): counted--, the owner
-\* drains its whole queue (drainLocalToGlobal), then wakeOne if work waits; then the wait.
+\* Compensator.beginBlocking (Task.join, blockOn) -> Blocking.beginCompensation ->
+\* Blocking.markBlocked(self): Ctl.runningToBlocked (counted--), the owner drains its whole
+\* queue (drainLocalToGlobal), then wakeOne if work waits; then the wait.
 Compensate(w) ==
     /\ CanAct(w)
     /\ ~blocked[w]
@@ -327,10 +406,12 @@ Compensate(w) ==
     /\ global' = global \o local[w]
     /\ local' = [local EXCEPT ![w] = <<>>]
     /\ wk' = [wk EXCEPT ![w] = global' # <<>>]
-    /\ UNCHANGED <<pc, srch, permit, cur, idle, nsearch, tstate, runs, subPc, bpc>>
+    /\ UNCHANGED <<pc, srch, permit, cur, idle, nsearch, tstate, runs, subPc, bpc,
+                   startVars>>
 
-\* The blocking call returns; after a compensated wait, Compensator.endBlocking tries to
-\* rejoin (tryRejoin: counted++ if below parallelism).
+\* The blocking call returns; after a compensated wait, Compensator.endBlocking ->
+\* Blocking.endCompensation tries to rejoin (Blocking.tryRejoin, Ctl.blockedToRunning:
+\* counted++ if below parallelism).
 Unblock(w) ==
     /\ pc[w] = "run"
     /\ waiting[w] # "no"
@@ -340,9 +421,9 @@ Unblock(w) ==
                      IF waiting[w] = "comp" /\ Cardinality(Counted) < Parallelism
                        THEN FALSE ELSE @]
     /\ UNCHANGED <<pc, srch, wk, permit, cur, local, global, idle, nsearch, tstate,
-                   blockedOnce, runs, subPc, bpc>>
+                   blockedOnce, runs, subPc, bpc, startVars>>
 
-\* The task returns (Worker.run after runTask; afterBlockedTask if blocked).
+\* The task returns (Worker.run after runTask; Blocking.afterBlockedTask if blocked).
 Complete(w) ==
     /\ CanAct(w)
     /\ tstate' = [tstate EXCEPT ![cur[w]] = "done"]
@@ -351,7 +432,7 @@ Complete(w) ==
          THEN /\ pc' = [pc EXCEPT ![w] = "find"]
               /\ UNCHANGED <<blocked, local, global>>
        ELSE IF Cardinality(Counted) < Parallelism
-         THEN \* tryRejoin: counted again, goes on as RUNNING (not searching)
+         THEN \* Blocking.tryRejoin: counted again, goes on as RUNNING (not searching)
               /\ pc' = [pc EXCEPT ![w] = "find"]
               /\ blocked' = [blocked EXCEPT ![w] = FALSE]
               /\ UNCHANGED <<local, global>>
@@ -363,25 +444,26 @@ Complete(w) ==
                    ELSE /\ global' = global \o local[w]
                         /\ local' = [local EXCEPT ![w] = <<>>]
     /\ UNCHANGED <<srch, waiting, wk, permit, idle, nsearch, blockedOnce, runs, subPc,
-                   bpc>>
+                   bpc, startVars>>
 
-RetireWake(w) ==                       \* afterBlockedTask: if (!global.isEmpty()) wakeOne()
+RetireWake(w) ==             \* Blocking.afterBlockedTask: if (!global.isEmpty()) wakeOne()
     /\ pc[w] = "rwake"
     /\ IF global # <<>>
          THEN WakeOne([pc EXCEPT ![w] = "exit"])
          ELSE /\ pc' = [pc EXCEPT ![w] = "exit"]
-              /\ UNCHANGED <<srch, nsearch, idle, permit>>
+              /\ NoWake
     /\ UNCHANGED <<blocked, waiting, wk, cur, local, global, tstate, blockedOnce, runs,
                    subPc, bpc>>
 
-\* onWorkerExit: threads--, then wakeOne if work waits.  The slot is reset for reuse.
+\* Lifecycle.onWorkerExit: Ctl.threadExited (threads--), then wakeOne if work waits.  The
+\* slot is reset for reuse.
 Exit(w) ==
     /\ pc[w] = "exit"
     /\ LET pc0 == [pc EXCEPT ![w] = "off"] IN
        IF global # <<>>
          THEN WakeOne(pc0)
          ELSE /\ pc' = pc0
-              /\ UNCHANGED <<srch, nsearch, idle, permit>>
+              /\ NoWake
     /\ blocked' = [blocked EXCEPT ![w] = FALSE]
     /\ UNCHANGED <<waiting, wk, cur, local, global, tstate, blockedOnce, runs, subPc, bpc>>
 
@@ -396,14 +478,14 @@ StopSearching(w) ==
               /\ nsearch' = nsearch - 1
          ELSE UNCHANGED <<srch, nsearch>>
     /\ UNCHANGED <<blocked, waiting, wk, permit, cur, local, global, idle, tstate,
-                   blockedOnce, runs, subPc, bpc>>
+                   blockedOnce, runs, subPc, bpc, startVars>>
 
 Publish(w) ==                          \* IdleSet.push(this)
     /\ pc[w] = "push"
     /\ idle' = idle \cup {w}
     /\ pc' = [pc EXCEPT ![w] = IF Bug = "ParkNoRecheck" THEN "parked" ELSE "check"]
     /\ UNCHANGED <<srch, blocked, waiting, wk, permit, cur, local, global, nsearch,
-                   tstate, blockedOnce, runs, subPc, bpc>>
+                   tstate, blockedOnce, runs, subPc, bpc, startVars>>
 
 Recheck(w) ==                          \* if (!global.isEmpty()) { remove or popped } else park
     /\ pc[w] = "check"
@@ -411,13 +493,13 @@ Recheck(w) ==                          \* if (!global.isEmpty()) { remove or pop
          THEN /\ pc' = [pc EXCEPT ![w] = "find"]
               /\ srch' = [srch EXCEPT ![w] = TRUE]
               /\ IF w \in idle
-                   THEN /\ idle' = idle \ {w}          \* removed itself: incrementSearching
+                   THEN /\ idle' = idle \ {w}   \* removed itself: Ctl.recheckToSearching
                         /\ nsearch' = nsearch + 1
                    ELSE UNCHANGED <<idle, nsearch>>    \* a waker popped it and counted it
          ELSE /\ pc' = [pc EXCEPT ![w] = "parked"]
               /\ UNCHANGED <<srch, idle, nsearch>>
     /\ UNCHANGED <<blocked, waiting, wk, permit, cur, local, global, tstate,
-                   blockedOnce, runs, subPc, bpc>>
+                   blockedOnce, runs, subPc, bpc, startVars>>
 
 \* Parker.park(keepAlive) returned true (permit consumed), then the isIdle() check: woken
 \* only if no longer in the IdleSet; a stale permit (left by a waker that popped the worker
@@ -431,10 +513,11 @@ WakeUp(w) ==
               /\ srch' = [srch EXCEPT ![w] = TRUE]
          ELSE UNCHANGED <<pc, srch>>
     /\ UNCHANGED <<blocked, waiting, wk, cur, local, global, idle, nsearch, tstate,
-                   blockedOnce, runs, subPc, bpc>>
+                   blockedOnce, runs, subPc, bpc, startVars>>
 
-\* Parker.park returned false (keep-alive passed): still in the set -> remove, retireIdle
-\* (counted--), exit; popped meanwhile -> searching (the waker counted it).
+\* Parker.park returned false (keep-alive passed): still in the set -> remove,
+\* Ctl.parkedToRetired (counted--), exit; popped meanwhile -> searching (the waker counted
+\* it).
 KeepAliveExpires(w) ==
     /\ pc[w] = "parked"
     /\ ~permit[w]
@@ -446,22 +529,24 @@ KeepAliveExpires(w) ==
               /\ srch' = [srch EXCEPT ![w] = TRUE]
               /\ UNCHANGED idle
     /\ UNCHANGED <<blocked, waiting, wk, permit, cur, local, global, nsearch, tstate,
-                   blockedOnce, runs, subPc, bpc>>
+                   blockedOnce, runs, subPc, bpc, startVars>>
 
 -----------------------------------------------------------------------------
 (***************************************************************************)
 (* The balancer (Balancer.tick).  One atomic step per worker visited (each *)
 (* is one try-locked queue operation and/or the blocked CAS), then the end *)
-(* of the tick: wakeOne if the global queue is not empty.  It runs only    *)
-(* while some worker is awake (a blocked worker is awake).                 *)
+(* of the tick: wakeOne if the global queue is not empty.  It ticks only   *)
+(* while some worker is awake (a blocked worker is awake), and only while  *)
+(* its thread is in its loop (bal = "loop").                               *)
 (***************************************************************************)
 BalUnchanged == UNCHANGED <<srch, waiting, wk, permit, cur, idle, nsearch, tstate,
-                            blockedOnce, runs, subPc>>
+                            blockedOnce, runs, subPc, startVars>>
 
 \* A stalled (not blocked) worker: drainHalfTo(global).  "Stalled" (same progress counter
 \* as at the last tick) is left to nondeterminism: any worker inside a task may be stalled.
 BalanceStalled(w) ==
     /\ pc[w] = "run" /\ ~blocked[w]
+    /\ bal = "loop"
     /\ local[w] # <<>>
     /\ global' = global \o Front(local[w], Half(Len(local[w])))
     /\ local' = [local EXCEPT ![w] = Rest(local[w], Half(Len(local[w])))]
@@ -469,10 +554,13 @@ BalanceStalled(w) ==
     /\ UNCHANGED <<pc, blocked>>
     /\ BalUnchanged
 
-\* Preemption: markBlocked(w): counted--, drainAllTo(global).  Enabled for any worker inside
-\* a task (the threshold for long computations); forced (fairness) for a waiting thread.
+\* Preemption: StallDetector.judge's verdict, acted on in Balancer.tick: Blocking.markBlocked
+\* (Ctl.runningToBlocked: counted--; drainAllTo(global)).  Enabled for any worker inside a
+\* task (COMPUTING: the threshold for long computations); forced (fairness) for a waiting
+\* thread (WAITING).
 Preempt(w) ==
     /\ pc[w] = "run" /\ ~blocked[w]
+    /\ bal = "loop"
     /\ blocked' = [blocked EXCEPT ![w] = TRUE]
     /\ global' = global \o local[w]
     /\ local' = [local EXCEPT ![w] = <<>>]
@@ -485,6 +573,7 @@ PreemptWaiting(w) == waiting[w] # "no" /\ Preempt(w)
 \* Every tick re-drains a blocked worker's queue (its task may still push locally).
 RedrainBlocked(w) ==
     /\ blocked[w]
+    /\ bal = "loop"
     /\ pc[w] \in {"run", "rwake"}
     /\ Bug # "DrainBlockedOnce"
     /\ local[w] # <<>>
@@ -497,6 +586,7 @@ RedrainBlocked(w) ==
 \* A tick that moved nothing still wakes a sleeper when work waits (the safety net).
 IdleTick ==
     /\ bpc = "scan"
+    /\ bal = "loop"
     /\ global # <<>>
     /\ \E w \in Slots : Awake(w)
     /\ bpc' = "end"
@@ -511,6 +601,86 @@ TickEnd ==                             \* if (wake || !global.isEmpty()) wakeOne
     /\ bpc' = "scan"
     /\ UNCHANGED <<blocked, waiting, wk, cur, local, global, tstate, blockedOnce, runs,
                    subPc>>
+
+(***************************************************************************)
+(* The balancer thread's life (Balancer.run, ensureRunning), and the retry *)
+(* of a failed start.  The thread exits when ctl.threads() == 0 and        *)
+(* !needsStartRetry(), i.e. no thread and an empty global queue: it reads  *)
+(* that, publishes STOPPED, re-checks, and CASes back to RUNNING if a      *)
+(* thread or work appeared meanwhile.  Every start, and every starter      *)
+(* after a failed start, calls ensureRunning() after it published (the     *)
+(* thread count, or the undo with the work still queued): a Dekker pair    *)
+(* with the exit.  Between its ticks, with no worker awake and             *)
+(* needsStartRetry() (work waits, no thread), it calls retryStart().       *)
+(***************************************************************************)
+NoThreadNoWork == Threads = {} /\ global = <<>>   \* threads() == 0 && !needsStartRetry()
+
+BalOnly == UNCHANGED <<pc, srch, blocked, waiting, wk, permit, cur, local, global, idle,
+                       nsearch, tstate, blockedOnce, runs, subPc, bpc, fails, ens>>
+
+BalExit ==                        \* if (ctl.threads() == 0 && !life.needsStartRetry())
+    /\ bal = "loop" /\ bpc = "scan"
+    /\ NoThreadNoWork
+    /\ bal' = "exit"
+    /\ BalOnly
+
+BalStop ==                             \* state = STOPPED
+    /\ bal = "exit"
+    /\ bal' = "stop"
+    /\ BalOnly
+
+BalRecheck ==                          \* re-check: return, or CAS STOPPED -> RUNNING
+    /\ bal = "stop"
+    \* Bug BalancerExitNoRecheck: return right after publishing STOPPED.
+    /\ bal' = IF NoThreadNoWork \/ Bug = "BalancerExitNoRecheck" THEN "off" ELSE "loop"
+    /\ BalOnly
+
+\* Between ticks, no worker awake and Lifecycle.needsStartRetry(): Lifecycle.retryStart() ->
+\* maybeStartWorker(). (With no thread, no worker is searching or idle, and the start is
+\* allowed.)
+BalRetry ==
+    /\ bal = "loop" /\ bpc = "scan"
+    /\ Threads = {} /\ global # <<>>
+    /\ StartWorker(pc)
+    /\ UNCHANGED <<blocked, waiting, wk, cur, local, global, tstate, blockedOnce, runs,
+                   subPc, bpc>>
+
+\* Lifecycle.startWorker's catch after Thread.start() threw: unregister, Ctl.startFailed
+\* (counted--, threads--, decrementSearching, awake--); then (next step, EnsureOwed) the
+\* wake of a sleeper and balancer.ensureRunning(). Any starter, the balancer included.
+StartFails(w) ==
+    /\ pc[w] \in Doomed
+    /\ pc' = [pc EXCEPT ![w] = "off"]
+    /\ srch' = [srch EXCEPT ![w] = FALSE]
+    /\ nsearch' = nsearch - 1
+    /\ ens' = IF Bug = "NoRetryAfterFailedStart" THEN ens ELSE ens + 1
+    /\ UNCHANGED <<blocked, waiting, wk, permit, cur, local, global, idle, tstate,
+                   blockedOnce, runs, subPc, bpc, bal, fails>>
+
+\* The rest of startWorker's catch: if the global queue is not empty, Pool.wakeSleeper()
+\* (the half of wakeOne that never starts a worker: nothing if a worker is searching, else
+\* pop a sleeper, counted as searching, and unpark it), for a wakeOne that trusted the doomed
+\* searcher; then balancer.ensureRunning(), the retry.
+\* Bug LateStartFailNoWake: no wake (the code before the fix), only ensureRunning().
+WakeSleeper ==
+    IF global # <<>> /\ nsearch = 0 /\ idle # {} /\ Bug # "LateStartFailNoWake"
+    THEN \E v \in idle :
+            /\ idle' = idle \ {v}
+            /\ nsearch' = nsearch + 1
+            /\ permit' = [permit EXCEPT ![v] = TRUE]
+    ELSE UNCHANGED <<idle, nsearch, permit>>
+
+EnsureOwed ==
+    /\ ens > 0
+    /\ ens' = ens - 1
+    /\ WakeSleeper
+    /\ bal' = EnsureRunning
+    /\ UNCHANGED <<pc, srch, blocked, waiting, wk, cur, local, global,
+                   tstate, blockedOnce, runs, subPc, bpc, fails>>
+
+\* The balancer thread's own steps, and the steps of a starter whose start failed.
+BalancerProgram == BalStop \/ BalRecheck \/ BalRetry
+StarterProgram == EnsureOwed \/ \E w \in Slots : StartFails(w)
 
 -----------------------------------------------------------------------------
 \* All tasks done and every thread gone: the behaviour may stop here (not a deadlock).
@@ -534,6 +704,7 @@ Next ==
           \/ Spawn(w) \/ Block(w) \/ Compensate(w) \/ Unblock(w) \/ KeepAliveExpires(w)
           \/ BalanceStalled(w) \/ Preempt(w) \/ RedrainBlocked(w)
     \/ IdleTick \/ TickEnd
+    \/ BalExit \/ BalancerProgram \/ StarterProgram
     \/ Quiescent
 
 (***************************************************************************)
@@ -545,8 +716,12 @@ Next ==
 (* weak fairness is exactly "every tick visits every worker".  Nothing is  *)
 (* fair about what the environment decides: submitting, spawning, blocking,*)
 (* keep-alive expiry, balancing a merely stalled worker, and the idle-tick *)
-(* safety net (liveness must not depend on it).  Spec adds weak fairness   *)
-(* of Unblock (every blocking call returns); SpecBlockForever omits it.    *)
+(* safety net (liveness must not depend on it).  The balancer thread's     *)
+(* exit steps and its start retry are its own steps (fair); so are the     *)
+(* undo and the ensureRunning() of a starter whose start failed.  Whether  *)
+(* a start fails, and whether the balancer leaves when it may, is not      *)
+(* fair.  Spec adds weak fairness of Unblock (every blocking call          *)
+(* returns); SpecBlockForever omits it.                                    *)
 (***************************************************************************)
 Fairness ==
     /\ \A w \in Slots :
@@ -555,6 +730,8 @@ Fairness ==
           /\ WF_vars(RedrainBlocked(w))
     /\ WF_vars(SubmitWake)
     /\ WF_vars(TickEnd)
+    /\ WF_vars(BalancerProgram)
+    /\ WF_vars(StarterProgram)
 
 Spec == Init /\ [][Next]_vars /\ Fairness /\ \A w \in Slots : WF_vars(Unblock(w))
 
@@ -577,6 +754,10 @@ TypeOK ==
     /\ nsearch \in Int
     /\ tstate \in [Tasks -> {"new", "queued", "running", "done"}]
     /\ subPc \in {"idle", "wake"} /\ bpc \in {"scan", "end"}
+    /\ bal \in {"off", "loop", "exit", "stop"}
+    /\ fails \in 0..MaxStartFailures
+    /\ ens \in 0..MaxStartFailures
+    /\ bpc = "end" => bal = "loop"               \* a tick runs on the balancer thread
 
 \* Every submitted task runs exactly once: never twice ...
 RunsAtMostOnce == \A t \in Tasks : runs[t] <= 1
@@ -601,14 +782,23 @@ NoTaskInRetiredQueue == \A w \in Slots : pc[w] \in {"off", "rwake", "exit"} => l
 
 \* A wake-up is never lost: while work waits in the global queue and a worker sleeps,
 \* some worker is awake (it, or the balancer's tick that runs while it is awake, reaches the
-\* work), or a sleeper holds a permit, or a wakeOne() is owed by some thread.
-WakeInFlight == subPc = "wake" \/ bpc = "end" \/ \E w \in Slots : wk[w]
+\* work), or a sleeper holds a permit, or a wakeOne() is owed by some thread, or a failed
+\* starter's wakeSleeper() is still to come.
+WakeInFlight == subPc = "wake" \/ bpc = "end" \/ ens > 0 \/ \E w \in Slots : wk[w]
 NoLostWakeup ==
     (global # <<>> /\ \E w \in Slots : pc[w] = "parked")
         => \/ \E w \in Slots : pc[w] \notin {"off", "parked"} \/ permit[w]
            \/ WakeInFlight
-\* ... nor when every thread is gone.
-NoOrphanedWork == global # <<>> => Threads # {} \/ WakeInFlight
+\* ... nor when every thread is gone: a wakeOne() is still to come, or, once a start has
+\* failed, the balancer thread exists (it retries the start) or a failed starter's
+\* ensureRunning() is still to come.
+NoOrphanedWork ==
+    global # <<>> => \/ Threads # {}
+                     \/ WakeInFlight
+                     \/ fails > 0 /\ (bal # "off" \/ ens > 0)
+
+\* A worker thread never runs without a balancer thread (its exit re-checks the count).
+BalancerWhileThreads == Threads # {} => bal # "off"
 
 \* The bookkeeping behind the searching protocol (IdleSet.searching, IdleSet membership).
 \* A popped worker is counted by its waker before it knows it was popped.
@@ -650,5 +840,10 @@ ReplacementStarted ==
      /\ \A w \in Threads : Stuck(w)
      /\ WorkWaiting
      /\ Cardinality(Threads) < MaxThreads)
-    ~> (\E w \in Threads : ~Stuck(w)) \/ ~WorkWaiting
+    ~> (\E w \in Threads : ~Stuck(w) /\ pc[w] \notin Doomed) \/ ~WorkWaiting
+
+\* With failing starts: a start that failed while other threads exist is retried by the
+\* closing wakeOne() of the balancer's next tick, the safety net that the model leaves unfair
+\* (IdleTick). So ReplacementStarted holds if that tick is fair (Scheduler_startfail_blocking).
+ReplacementStartedIfTicks == WF_vars(IdleTick) => ReplacementStarted
 =============================================================================
