@@ -1,6 +1,7 @@
 package io.smolscale.impl;
 
 import io.smolscale.impl.jfr.JfrEvents;
+import java.util.function.BooleanSupplier;
 
 /**
  * What happens when a worker blocks: <b>the one place</b> for it. The monitor ({@link Balancer},
@@ -34,8 +35,12 @@ import io.smolscale.impl.jfr.JfrEvents;
 final class Blocking {
   private final Pool pool;
 
+  /** Whether the scheduler is stopping (a blocked worker then never rejoins); made once. */
+  private final BooleanSupplier stopping;
+
   Blocking(Pool pool) {
     this.pool = pool;
+    this.stopping = pool::isStopping;
   }
 
   /**
@@ -91,7 +96,7 @@ final class Blocking {
 
   /** Step 2: counts the worker again if a slot is free; owner only. */
   private boolean tryRejoin(Worker w) {
-    if (!pool.ctl.blockedToRunning(pool::isStopping)) {
+    if (!pool.ctl.blockedToRunning(stopping)) {
       return false;
     }
     w.clearBlocked(); // it was running a task, so it is not searching: nothing else to reset

@@ -9,6 +9,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
@@ -57,8 +58,15 @@ final class Lifecycle {
    */
   private volatile @Nullable Throwable startFailure;
 
+  /**
+   * The balancer's token bucket, asked only for a thread beyond parallelism; made once, not a
+   * bound method reference per start attempt (that path runs on every wake-up with no sleeper).
+   */
+  private final BooleanSupplier tokenBeyondParallelism;
+
   Lifecycle(Pool pool) {
     this.pool = pool;
+    this.tokenBeyondParallelism = () -> pool.balancer.tryAcquireToken();
   }
 
   Worker[] workers() {
@@ -72,7 +80,7 @@ final class Lifecycle {
    * parallelism, the balancer's token bucket) allows.
    */
   void maybeStartWorker() {
-    if (pool.ctl.reserveWorker(pool.balancer::tryAcquireToken)) {
+    if (pool.ctl.reserveWorker(tokenBeyondParallelism)) {
       startWorker();
     }
   }

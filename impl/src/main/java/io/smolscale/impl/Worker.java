@@ -273,9 +273,8 @@ final class Worker extends IdleSet.Node implements Runnable {
       pool.reportUncaught(t);
     }
     SEQ.setOpaque(this, s + 2);
-    // An interrupt aimed at the task that just ended must not follow the worker into its idle
-    // wait (the parker drops it too) or into the next task (cleared again above).
-    Thread.interrupted();
+    // An interrupt left by this task is not cleared here: nothing between two tasks waits
+    // interruptibly (the parker drops interrupts), and the next task's start clears it above.
   }
 
   /** The next task, or null if there is none. Local queue first; see the class comment. */
