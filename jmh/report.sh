@@ -3,8 +3,8 @@
 # executor, validates each result, and writes jmh/report/{report.md,relative.png,cpu.png,
 # results.json,logs/}. Prints the summary table at the end.
 #
-#   ./jmh/report.sh             default length (~5-6 min on 2 cores)
-#   ./jmh/report.sh --long      precise (2 forks x 8 x 1 s per pair, ~45 min on 2 cores)
+#   ./jmh/report.sh             default length (~13-15 min on 2 cores)
+#   ./jmh/report.sh --long      precise (2 forks x 8 x 1 s per pair, ~1.5 h on 2 cores)
 #   ./jmh/report.sh --smoke     every pair once, briefly (what `mvn verify` runs)
 #   ./jmh/report.sh --benchmarks ping_pong,fanout --executors smolscale,fjpAsync
 #   ./jmh/report.sh --no-build ...   reuse jmh/target/benchmarks.jar

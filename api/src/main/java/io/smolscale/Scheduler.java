@@ -459,6 +459,7 @@ public interface Scheduler extends ExecutorService, AutoCloseable {
       for (String key : properties.stringPropertyNames()) {
         if (key.startsWith("smolscale.")
             && !key.startsWith("smolscale.debug.")
+            && !key.startsWith("smolscale.jmh.") // the benchmark harness's own switches
             && !KNOWN_PROPERTIES.contains(key)
             && WARNED.add(key)) {
           System.getLogger("io.smolscale")

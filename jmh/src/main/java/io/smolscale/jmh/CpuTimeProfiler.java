@@ -1,8 +1,11 @@
 package io.smolscale.jmh;
 
+import io.smolscale.jmh.harness.IterationResults;
 import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import org.openjdk.jmh.infra.BenchmarkParams;
 import org.openjdk.jmh.infra.IterationParams;
 import org.openjdk.jmh.profile.InternalProfiler;
@@ -22,7 +25,12 @@ import org.openjdk.jmh.results.ScalarResult;
  *   <li>{@code cpu.time/op}: CPU nanoseconds per operation (averaged over iterations), with the
  *       operation count of the whole iteration ({@code allOps}, which includes the few operations
  *       JMH runs outside the measured window, as the CPU reading does);
- *   <li>{@code cpu.util}: CPU time / wall time, in cores (2.0 = both cores busy all the time).
+ *   <li>{@code cpu.util}: CPU time / wall time, in cores (2.0 = both cores busy all the time);
+ *   <li>{@code cpu.time.exclPacer/op}: only for a benchmark that hands a thread's CPU time to
+ *       {@link IterationResults#excludeCpu} (partial_load, its pacer): the same with that time
+ *       subtracted;
+ *   <li>any value the benchmark hands to {@link IterationResults#put} during the iteration
+ *       (partial_load's round-trip percentiles), averaged over iterations.
  * </ul>
  *
  * <p>The JIT and GC share is the same for every executor of a benchmark once warmed up, so the
@@ -45,6 +53,7 @@ public final class CpuTimeProfiler implements InternalProfiler {
 
   @Override
   public void beforeIteration(BenchmarkParams benchmarkParams, IterationParams iterationParams) {
+    IterationResults.begin();
     wallStart = System.nanoTime();
     cpuStart = os.getProcessCpuTime();
   }
@@ -59,8 +68,19 @@ public final class CpuTimeProfiler implements InternalProfiler {
     if (ops <= 0) {
       ops = Math.max(1, result.getMetadata().getMeasuredOps());
     }
-    return List.of(
-        new ScalarResult("cpu.time/op", (double) cpu / ops, "ns/op", AggregationPolicy.AVG),
-        new ScalarResult("cpu.util", (double) cpu / Math.max(1, wall), "cores", AggregationPolicy.AVG));
+    List<Result> out = new ArrayList<>();
+    out.add(new ScalarResult("cpu.time/op", (double) cpu / ops, "ns/op", AggregationPolicy.AVG));
+    out.add(new ScalarResult(
+        "cpu.util", (double) cpu / Math.max(1, wall), "cores", AggregationPolicy.AVG));
+    IterationResults.Drained d = IterationResults.drain();
+    if (d.excludedCpuNanos >= 0) {
+      out.add(new ScalarResult("cpu.time.exclPacer/op", (double) (cpu - d.excludedCpuNanos) / ops,
+          "ns/op", AggregationPolicy.AVG));
+    }
+    for (Map.Entry<String, Double> e : d.values.entrySet()) {
+      out.add(new ScalarResult(e.getKey(), e.getValue(), d.units.get(e.getKey()),
+          AggregationPolicy.AVG));
+    }
+    return out;
   }
 }

@@ -18,7 +18,8 @@ import org.openjdk.jmh.annotations.TearDown;
 @State(Scope.Benchmark)
 public class ExecutorState {
   /** The executor's name; {@link ExecutorKind#of(String)}. */
-  @Param({"smolscale", "fjpCommon", "fjpAsync", "threadPool", "virtual", "kotlinDefault"})
+  @Param({"smolscale", "fjpCommon", "fjpAsync", "threadPool", "virtual", "kotlinDefault", "fjp1",
+      "catsEffect"})
   public String executor;
 
   /** The executor. */

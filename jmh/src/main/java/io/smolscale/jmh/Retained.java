@@ -12,7 +12,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -52,7 +51,14 @@ import org.openjdk.jmh.annotations.Warmup;
  *       ms threshold for smolscale) or not at all (the peers never grow for busy CPU tasks), so
  *       200 ms of stability is far longer than any such reaction. And the guess is checked, not
  *       trusted: if a worker were still free, it would run queued tasks, and the validation below
- *       would fail the operation instead of producing a wrong number.
+ *       would fail the operation instead of producing a wrong number. <b>Then a probe:</b> one
+ *       more spinner at a time, each waited for in the same way, until one has stayed queued for
+ *       {@value #STABLE_MILLIS} ms. Needed for Cats Effect's pool, which moves queued external
+ *       tasks to one worker's local queue as a batch and leaves another worker parked until the
+ *       next submission: the spinners then settle with a worker free, and that worker would run
+ *       the first queued tasks (seen on JDK 17 and 25 in about half of the runs). The submission
+ *       of a probe wakes such a worker, which takes the probe (or steals a spinner) and is held;
+ *       at most {@value #MAX_PROBES} probes, or the operation fails.
  *   <li><b>Measure.</b> Heap used after GC ({@code System.gc()} until the used value stops
  *       shrinking, then {@link MemoryMXBean#getHeapMemoryUsage()}), submit {@link #tasks} tasks,
  *       measure again. The result is the JMH auxiliary counter {@code retainedBytesPerTask} =
@@ -111,6 +117,8 @@ import org.openjdk.jmh.annotations.Warmup;
 public class Retained {
   /** How long {@code running} must stay unchanged before the workers count as held. */
   static final long STABLE_MILLIS = 200;
+  /** The most extra spinners the probe may submit before the hold counts as failed. */
+  static final int MAX_PROBES = 16;
   /** The longest the spinners may take to occupy the workers. */
   static final long HOLD_TIMEOUT_SECONDS = 10;
   /**
@@ -177,7 +185,7 @@ public class Retained {
       done.countDown();
     };
     Object[] handles = spawn ? new Object[n] : null;
-    Executor via = forRunAsync(ex);
+    Executor via = ExecutorKind.forCompletableFuture(ex);
     Throwable failure = null;
     try {
       hold.start(ex);
@@ -198,7 +206,7 @@ public class Retained {
       long after = usedAfterGc();
       int early = ran.get();
       check(early == 0, "premise \"tasks were queued, not run\" failed: " + early + " of " + n
-          + " tasks ran while every worker should have been held by " + hold.count
+          + " tasks ran while every worker should have been held by " + hold.submitted
           + " spinners (" + hold.running.get() + " running); the executor had a free worker");
       hold.release();
       check(done.await(RUN_TIMEOUT_SECONDS, TimeUnit.SECONDS),
@@ -237,17 +245,6 @@ public class Retained {
   }
 
   /**
-   * The executor to give {@code runAsync}: {@code ex} itself, except the common pool when its
-   * parallelism is below 2, which CompletableFuture replaces by a thread per task.
-   */
-  private static Executor forRunAsync(Executor ex) {
-    if (ex == ForkJoinPool.commonPool() && ForkJoinPool.getCommonPoolParallelism() < 2) {
-      return ex::execute;
-    }
-    return ex;
-  }
-
-  /**
    * Heap used after a full collection: {@code System.gc()} until the used value stops shrinking
    * (at least twice, at most ten times), the smallest value seen.
    *
@@ -280,7 +277,10 @@ public class Retained {
       this.count = count;
     }
 
-    /** Submits the spinners and waits until the number running has settled. */
+    /**
+     * Submits the spinners, waits until the number running has settled, then probes with one more
+     * spinner at a time until a probe stays queued (see the class comment).
+     */
     void start(Executor ex) throws InterruptedException {
       Runnable spinner = () -> {
         running.incrementAndGet();
@@ -298,6 +298,26 @@ public class Retained {
         submitted++;
       }
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(HOLD_TIMEOUT_SECONDS);
+      int settled = settle(deadline);
+      for (int probes = 0; ; probes++) {
+        check(probes < MAX_PROBES, "the executor ran each of " + MAX_PROBES + " extra spinners:"
+            + " its workers could not be held (" + running.get() + " running)");
+        ex.execute(spinner);
+        submitted++;
+        int now = settle(deadline);
+        if (now == settled) {
+          return; // the probe stayed queued: no worker is free
+        }
+        settled = now;
+      }
+    }
+
+    /**
+     * Waits until {@code running} is positive and has not changed for {@value #STABLE_MILLIS} ms.
+     *
+     * @return the settled value
+     */
+    private int settle(long deadline) throws InterruptedException {
       long stableNanos = TimeUnit.MILLISECONDS.toNanos(STABLE_MILLIS);
       int last = running.get();
       long since = System.nanoTime();
@@ -309,11 +329,11 @@ public class Retained {
           last = r;
           since = now;
         } else if (r > 0 && now - since >= stableNanos) {
-          return;
+          return r;
         }
         check(now - deadline < 0,
             "the executor's workers were not held within " + HOLD_TIMEOUT_SECONDS + " s: "
-                + r + " of " + count + " spinners running, still changing or none started");
+                + r + " of " + submitted + " spinners running, still changing or none started");
       }
     }
 

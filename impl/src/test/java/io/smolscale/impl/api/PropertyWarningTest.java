@@ -82,11 +82,13 @@ class PropertyWarningTest {
   }
 
   @Test
-  void knownAndDebugKeysAreNotWarnedAbout() {
+  void knownDebugAndHarnessKeysAreNotWarnedAbout() {
     Scheduler.builder()
-        .fromProperties(props("smolscale.keepAliveMillis", "100", "smolscale.debug.anything", "1"));
+        .fromProperties(props("smolscale.keepAliveMillis", "100", "smolscale.debug.anything", "1",
+            "smolscale.jmh.timeoutSeconds", "10"));
     assertTrue(warnings("smolscale.keepAliveMillis").isEmpty(), "" + records);
     assertTrue(warnings("smolscale.debug.anything").isEmpty(), "" + records);
+    assertTrue(warnings("smolscale.jmh.timeoutSeconds").isEmpty(), "" + records);
   }
 
   @Test

@@ -39,6 +39,15 @@ import kotlinx.coroutines.ExecutorsKt;
  *       UnsupportedOperationException}.
  *   <li>{@code kotlinDefault}: Kotlin's {@code Dispatchers.Default} as an Executor ({@code
  *       Dispatchers.Default.asExecutor()}), the CoroutineScheduler.
+ *   <li>{@code fjp1}: a dedicated {@link ForkJoinPool} of parallelism 1, {@code asyncMode =
+ *       true} (FIFO, as {@code fjpAsync}): one worker, so no hand-off between threads, no
+ *       stealing and no second worker to wake. The bar for work that is inherently sequential
+ *       (ping-pong, rings): a scheduler that spreads such work over cores pays hand-offs this
+ *       one never does. Its daemon workers come from the default factory.
+ *   <li>{@code catsEffect}: Cats Effect's work-stealing compute pool, {@code
+ *       IORuntime.global().compute()} (Cats Effect 3.6, a {@code WorkStealingThreadPool}, which
+ *       is an {@code ExecutionContextExecutor}, i.e. an {@link Executor}). The global runtime is
+ *       created on first use and never shut down (its worker threads are daemons).
  * </ul>
  */
 public enum ExecutorKind {
@@ -47,7 +56,9 @@ public enum ExecutorKind {
   FJP_ASYNC("fjpAsync"),
   THREAD_POOL("threadPool"),
   VIRTUAL("virtual"),
-  KOTLIN_DEFAULT("kotlinDefault");
+  KOTLIN_DEFAULT("kotlinDefault"),
+  FJP_ONE("fjp1"),
+  CATS_EFFECT("catsEffect");
 
   /** The JMH parameter value. */
   public final String param;
@@ -119,6 +130,14 @@ public enum ExecutorKind {
         }
       case KOTLIN_DEFAULT:
         return new Lease(ExecutorsKt.asExecutor(Dispatchers.getDefault()), null);
+      case FJP_ONE:
+        {
+          ForkJoinPool pool =
+              new ForkJoinPool(1, ForkJoinPool.defaultForkJoinWorkerThreadFactory, null, true);
+          return new Lease(pool, pool);
+        }
+      case CATS_EFFECT:
+        return new Lease(catsEffectCompute(), null);
       default:
         throw new AssertionError(this);
     }
@@ -139,6 +158,31 @@ public enum ExecutorKind {
     } catch (InvocationTargetException e) {
       throw new IllegalStateException(e.getCause());
     }
+  }
+
+  /**
+   * Cats Effect's global compute pool. The static forwarder {@code IORuntime.global()} calls the
+   * companion object's {@code global}, a lazily created runtime shared by the JVM.
+   */
+  private static Executor catsEffectCompute() {
+    scala.concurrent.ExecutionContext ec = cats.effect.unsafe.IORuntime.global().compute();
+    return ec instanceof Executor ? (Executor) ec : ec::execute;
+  }
+
+  /**
+   * The executor to pass to {@code CompletableFuture}'s async methods: the common pool at
+   * parallelism below 2 is replaced there by a new thread per task, so it is passed as {@code
+   * commonPool()::execute}, which reaches the common pool unchanged; every other executor is
+   * passed as it is.
+   *
+   * @param ex the executor under test
+   * @return what to pass to {@code supplyAsync}, {@code thenApplyAsync}, ...
+   */
+  public static Executor forCompletableFuture(Executor ex) {
+    if (ex == ForkJoinPool.commonPool() && ForkJoinPool.getCommonPoolParallelism() < 2) {
+      return ex::execute;
+    }
+    return ex;
   }
 
   /** Daemon threads, so that a hung benchmark can never keep a forked JVM alive. */
@@ -168,7 +212,10 @@ public enum ExecutorKind {
       this.owned = owned;
     }
 
-    /** Shuts down a dedicated pool; the global ones (smolscale, common pool, Kotlin) stay. */
+    /**
+     * Shuts down a dedicated pool; the global ones (smolscale, common pool, Kotlin, Cats Effect)
+     * stay.
+     */
     @Override
     public void close() {
       if (owned != null) {

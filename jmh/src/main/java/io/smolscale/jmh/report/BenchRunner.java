@@ -194,10 +194,14 @@ final class BenchRunner {
       extra.put("p99", st.getPercentile(99));
       extra.put("max", st.getMax());
     }
-    for (String k : List.of("idleCpuMsPerSec", "idleThreads")) {
+    for (String k : List.of("idleCpuMsPerSec", "idleThreads", "rtt_p50_us", "rtt_p99_us")) {
       if (secondary.containsKey(k)) {
         extra.put(k, secondary.get(k).getScore());
       }
+    }
+    // partial_load: CPU per message without the pacer thread (CpuTimeProfiler, IterationResults).
+    if (secondary.containsKey("cpu.time.exclPacer/op")) {
+      extra.put(Markdown.CPU_EXCL_PACER, secondary.get("cpu.time.exclPacer/op").getScore());
     }
     if (retained) {
       retainedExtras(r, extra);

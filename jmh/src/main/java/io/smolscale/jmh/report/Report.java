@@ -18,8 +18,8 @@ import java.util.Locale;
  * <pre>
  * java -cp jmh/target/benchmarks.jar io.smolscale.jmh.report.Report [options]
  *   --smoke              every pair once, ~100 ms, in this JVM (CI; timings not meaningful)
- *   --long               2 forks x 8 x 1 s per pair (precise; ~45 min on 2 cores)
- *                        default: 1 fork, 2 x 0.5 s warm-up, 3 x 0.5 s measured (~7 min)
+ *   --long               2 forks x 8 x 1 s per pair (precise; ~1.5 h on 2 cores)
+ *                        default: 1 fork, 3 x 0.5 s warm-up, 5 x 0.5 s measured (~13 min)
  *   --out DIR            where report.md, results.json, the charts and logs/ go (default report)
  *   --benchmarks a,b     a subset, by short name (see Suite)
  *   --executors a,b      a subset of executors
