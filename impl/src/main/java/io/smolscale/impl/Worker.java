@@ -306,9 +306,7 @@ final class Worker extends IdleSet.Node implements Runnable {
       // balancer moves them off this worker within a tick.
       long share = Math.max(global.size() / Math.max(1, pool.ctl.counted()) + 1, MIN_BATCH);
       int max = (int) Math.min(share, local.capacity() / 2);
-      if (global.pollBatch(local, max) > 0) {
-        return local.poll();
-      }
+      return global.pollBatch(local, max); // the oldest runs now, the rest wait in the ring
     }
     return null;
   }

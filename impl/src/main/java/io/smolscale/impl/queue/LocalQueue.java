@@ -51,14 +51,14 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * <p>Progress: {@link #offer} is wait-free. {@link #poll()} is blocking only in the sense of a
  * spinlock held for a bounded number of steps by another thread. {@link #drainHalfTo}, {@link
  * #drainAllTo} and {@link #shareHalfTo} never wait for this queue: they only try the consumer
- * lock and give up (return 0) if it is busy. They are not wait-free, though: a batch they took
- * goes into the {@link GlobalQueue}, whose monitor they may have to wait for (a blocking lock,
- * held by its other users for O(batch) steps). They enter it after releasing the consumer lock,
- * so that wait never holds up the owner's {@link #poll()}. {@link #offerOrOverflow}, on its
- * overflow path only, spins for the consumer lock and then takes the global queue's monitor too.
+ * lock and give up (return 0) if it is busy. They are lock-free, not wait-free: a batch they took
+ * goes into the {@link GlobalQueue} with one claim (a CAS that fails only when another producer
+ * claimed). They enter it after releasing the consumer lock, so the owner's {@link #poll()} is
+ * never held up by other producers. {@link #offerOrOverflow}, on its overflow path only, spins
+ * for the consumer lock.
  *
- * <p>Who may call what: {@link #offer}, {@link #poll()}, {@link #offerOrOverflow} and {@link
- * #shareHalfTo} only from the owning worker thread; {@link #drainHalfTo}, {@link #drainAllTo},
+ * <p>Who may call what: {@link #offer}, {@link #remainingCapacity()}, {@link #poll()}, {@link
+ * #offerOrOverflow} and {@link #shareHalfTo} only from the owning worker thread; {@link #drainHalfTo}, {@link #drainAllTo},
  * {@link #spilled()} and {@link #size()} from any thread.
  *
  * <p>Padding: {@code tail} (the producer's line) and {@code head}/lock (the consumers' line)
@@ -200,6 +200,16 @@ public final class LocalQueue extends LocalQueueHead {
     spSlot(t, task); // plain: published by the release store of tail
     soTail(t + 1);
     return true;
+  }
+
+  /**
+   * How many more tasks {@link #offer} would accept now. Owner only; never more than the truth
+   * (a concurrent batch take can only free more slots).
+   *
+   * @return the free slots
+   */
+  public int remainingCapacity() {
+    return (int) (mask + 1 - (lpTail() - laHead()));
   }
 
   /**

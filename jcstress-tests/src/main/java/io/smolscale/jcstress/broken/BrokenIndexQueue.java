@@ -2,8 +2,8 @@ package io.smolscale.jcstress.broken;
 
 /**
  * A multi-producer array queue with one planted bug: {@link #offer} claims its slot with a
- * volatile read and a separate volatile write of {@code tail} instead of one atomic step (a CAS,
- * or the lock that {@code GlobalQueue} takes). Two producers can claim the same slot, and one
+ * volatile read and a separate volatile write of {@code tail} instead of one atomic step (the CAS
+ * of {@code GlobalQueue}'s claim). Two producers can claim the same slot, and one
  * element overwrites the other: a lost task.
  */
 public final class BrokenIndexQueue {

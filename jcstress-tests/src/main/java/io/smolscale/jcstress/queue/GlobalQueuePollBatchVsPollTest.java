@@ -14,9 +14,10 @@ import org.openjdk.jcstress.annotations.State;
 import org.openjdk.jcstress.infra.results.III_Result;
 
 /**
- * Global queue, a worker's batch take (into its own local queue) racing a single poll from
- * another worker, on a queue holding 1 and 2. r1 = how many the batch moved, r2 = the poller's
- * id, r3 = every id found afterwards (3 = each exactly once).
+ * Global queue, a worker's batch take (the oldest returned, the rest into its own local queue)
+ * racing a single poll from another worker, on a queue holding 1 and 2 in one chunk of 2 slots.
+ * r1 = how many the batch took, r2 = the poller's id, r3 = every id found afterwards (3 = each
+ * exactly once).
  */
 @JCStressTest
 @Outcome(id = {"2, 0, 3", "1, 1, 3"}, expect = ACCEPTABLE,
@@ -24,7 +25,8 @@ import org.openjdk.jcstress.infra.results.III_Result;
 @Outcome(expect = FORBIDDEN, desc = "lost, taken twice, or not the oldest first")
 @State
 public class GlobalQueuePollBatchVsPollTest {
-  private final GlobalQueue global = new GlobalQueue();
+  private final GlobalQueue global = new GlobalQueue(2);
+  private Runnable first;
   private final LocalQueue local = new LocalQueue(4);
 
   public GlobalQueuePollBatchVsPollTest() {
@@ -34,7 +36,8 @@ public class GlobalQueuePollBatchVsPollTest {
 
   @Actor
   public void worker(III_Result r) {
-    r.r1 = global.pollBatch(local, 2);
+    first = global.pollBatch(local, 2);
+    r.r1 = (first == null ? 0 : 1) + local.size();
   }
 
   @Actor
@@ -44,7 +47,7 @@ public class GlobalQueuePollBatchVsPollTest {
 
   @Arbiter
   public void accounting(III_Result r) {
-    int seen = Item.add(0, r.r2);
+    int seen = Item.add(Item.add(0, r.r2), Item.id(first));
     seen = Item.drainIds(local, seen);
     r.r3 = Item.drainIds(global, seen);
   }
