@@ -22,8 +22,9 @@ import java.lang.invoke.VarHandle;
  * after the waker's current task, which is what message-passing programs want. Two exceptions:
  * if the local queue is full, half of it and the task go to the global queue (overflow); and if
  * the worker has a backlog ({@value #SHARE_THRESHOLD} or more tasks) while some worker sleeps and
- * none is searching, half of the backlog goes to the global queue and one sleeper is woken
- * (sharing: the producer fixes the imbalance it creates, instead of idle workers stealing). From
+ * none is searching, and the backlog holds enough work to be worth a wake-up ({@link
+ * SharePolicy}), half of the backlog goes to the global queue and one sleeper is woken (sharing:
+ * the producer fixes the imbalance it creates, instead of idle workers stealing). From
  * any other thread, or from a worker marked blocked, the task goes to the global queue and at
  * most one sleeper is woken.
  *
@@ -121,7 +122,9 @@ final class Pool {
         return;
       }
       w.countLocalPush();
-      if (local.size() >= SHARE_THRESHOLD && idle.size() > 0 && idle.searching() == 0) {
+      int backlog = local.size();
+      if (backlog >= SHARE_THRESHOLD && idle.size() > 0 && idle.searching() == 0
+          && w.share.worthSharing(backlog)) {
         if (local.shareHalfTo(global) > 0) {
           counters.sharedBatches.increment();
           wakeOne();

@@ -131,6 +131,9 @@ final class Worker extends IdleSet.Node implements Runnable {
   /** The pre-park spin policy (owner-only, but for the waker's timestamp). */
   final AdaptiveSpin spin;
 
+  /** Whether a local backlog is worth sharing (owner-only). */
+  final SharePolicy share = new SharePolicy();
+
   /**
    * Set by the scheduler before {@code Thread.start}, which orders it before {@link #run} on the
    * started thread (Thread.start happens-before the thread's first action); see {@link #admit}.
@@ -230,6 +233,7 @@ final class Worker extends IdleSet.Node implements Runnable {
           if (!idle()) {
             break;
           }
+          share.afterIdle();
           continue;
         }
         if (searching) {
@@ -240,6 +244,7 @@ final class Worker extends IdleSet.Node implements Runnable {
           }
         }
         runTask(task);
+        share.taskRan();
         if (blocked && !pool.blocking.afterBlockedTask(this)) {
           break;
         }
