@@ -35,9 +35,10 @@ import java.lang.invoke.VarHandle;
  *
  * <p><b>No lost wake-up.</b> Dekker's pattern over volatile variables, in the synchronization
  * order that the JMM makes total: a submitter does (1) publish the task (the global queue's
- * volatile {@code size} store) then (2) read the searching count and the idle set. A worker going
- * idle does (a) stop searching (volatile decrement), (b) publish idleness (push, a volatile
- * {@code size} store under the IdleSet lock), then (c) read the global queue's size. If (c) does
+ * claim, a CAS on its producers' index) then (2) read the searching count and the idle set. A
+ * worker going idle does (a) stop searching (volatile decrement), (b) publish idleness (push, a
+ * volatile {@code size} store under the IdleSet lock), then (c) read the global queue's
+ * producers' index ({@code isEmpty}). If (c) does
  * not see the task, (c) precedes (1), so (b) precedes (2): the submitter sees either the worker
  * in the set or a searcher that has not yet done (a) and will do its own re-check after (a). The
  * formal model in {@code spec/tla} checks this argument, including the searching count.

@@ -32,7 +32,8 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * <p>Happens-before edges relied on: the lock orders pushes, pops and removals; {@code size} and
  * {@code searching} are written with volatile stores or read-modify-writes, so that the Dekker
  * pairs described in {@code Pool} (a worker publishes its idleness then re-reads
- * the global queue's size; a submitter publishes its task then reads these counts) are ordered by
+ * the global queue's producers' index; a submitter claims a slot for its task then reads these
+ * counts) are ordered by
  * the synchronization order. Each node's {@code linked} flag is written under the lock with a
  * volatile store, so a worker can see without the lock whether a waker popped it.
  *

@@ -206,17 +206,21 @@ public final class GlobalQueue extends GlobalQueueConsumerFields {
    * @param task the task
    */
   public void offer(Runnable task) {
+    Chunk hint;
     Chunk c;
     long p;
     do {
-      c = lvProducerChunk();
+      hint = lvProducerChunk();
+      c = hint;
       p = lvProducerIndex();
       while (p >= c.base + chunkSize) {
         c = nextOrLink(c); // the claim's chunk is linked before the claim
       }
     } while (!casProducerIndex(p, p + 1));
     soSlot(c, p, task);
-    advanceHint(c);
+    if (c != hint) {
+      advanceHint(c); // only a claim past the hint's chunk moves it
+    }
   }
 
   /**
@@ -237,10 +241,12 @@ public final class GlobalQueue extends GlobalQueueConsumerFields {
         throw new IllegalArgumentException("null task in batch at " + k);
       }
     }
+    Chunk hint;
     Chunk c;
     long p;
     do {
-      c = lvProducerChunk();
+      hint = lvProducerChunk();
+      c = hint;
       p = lvProducerIndex();
       Chunk end = c;
       while (p + total > end.base + chunkSize) {
@@ -255,7 +261,9 @@ public final class GlobalQueue extends GlobalQueueConsumerFields {
       @Nullable Runnable t = k < n ? batch[k] : last;
       soSlot(c, i, castNonNull(t));
     }
-    advanceHint(c);
+    if (c != hint) {
+      advanceHint(c);
+    }
   }
 
   @SuppressWarnings("nullness") // checked before the claim: every slot below n is a task
