@@ -85,6 +85,46 @@ public interface Scheduler extends ExecutorService, AutoCloseable {
   <T> Task<T> spawnAsync(Supplier<? extends CompletionStage<T>> body);
 
   /**
+   * Spawns a task that is expected to block (a JDBC call, a file, an HTTP client, {@code
+   * Thread.sleep}): its body starts at once on a thread of its own, a parked spare thread of this
+   * scheduler or a new one, never waiting behind the workers' queues and never holding a
+   * parallelism slot while it blocks (Tokio's {@code spawn_blocking}, Kotlin's {@code
+   * Dispatchers.IO}). The thread counts against {@code maxThreads}; when all of them are in use,
+   * the task waits in the global queue and the worker that takes it marks itself blocked before
+   * running it. When the body returns, the thread joins the workers if a parallelism slot is
+   * free, otherwise it stays as a spare for the keep-alive. Tasks it spawns go to the global
+   * queue. See spec/README.md section 7.
+   *
+   * @param body the task body
+   * @param <T> the result type
+   * @return the task's handle
+   * @throws NullPointerException if {@code body} is null
+   * @throws RejectedExecutionException if the scheduler is shut down
+   */
+  <T> Task<T> spawnBlocking(Callable<T> body);
+
+  /**
+   * Spawns a task with no result that is expected to block: see {@link #spawnBlocking(Callable)}.
+   *
+   * @param body the task body
+   * @return the task's handle, completed with null
+   * @throws NullPointerException if {@code body} is null
+   * @throws RejectedExecutionException if the scheduler is shut down
+   */
+  Task<Void> spawnBlocking(Runnable body);
+
+  /**
+   * This scheduler's blocking path as a plain {@link java.util.concurrent.Executor}: every
+   * runnable given to it runs as {@link #spawnBlocking(Runnable)} runs its body, for libraries
+   * that take an executor for blocking work (an HTTP server's handler executor, a JDBC pool's).
+   * A runnable that throws is reported as a raw {@code execute} runnable is (spec/README.md section
+   * 2.3).
+   *
+   * @return the executor (the same instance on every call)
+   */
+  java.util.concurrent.Executor blockingExecutor();
+
+  /**
    * Opens a nursery whose children run on this scheduler.
    *
    * @return a new nursery

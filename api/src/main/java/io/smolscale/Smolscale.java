@@ -45,6 +45,42 @@ public final class Smolscale {
   }
 
   /**
+   * The global scheduler's blocking path as a plain {@link Executor}.
+   *
+   * @return the executor
+   * @see Scheduler#blockingExecutor()
+   */
+  public static Executor blockingExecutor() {
+    return global().blockingExecutor();
+  }
+
+  /**
+   * Spawns a task that is expected to block on the global scheduler: it starts at once on a
+   * thread of its own.
+   *
+   * @param body the body
+   * @param <T> the result type
+   * @return the task's handle
+   * @throws NullPointerException if {@code body} is null
+   * @see Scheduler#spawnBlocking(Callable)
+   */
+  public static <T> Task<T> spawnBlocking(Callable<T> body) {
+    return global().spawnBlocking(body);
+  }
+
+  /**
+   * Spawns a task with no result that is expected to block on the global scheduler.
+   *
+   * @param body the body
+   * @return the task's handle
+   * @throws NullPointerException if {@code body} is null
+   * @see Scheduler#spawnBlocking(Runnable)
+   */
+  public static Task<Void> spawnBlocking(Runnable body) {
+    return global().spawnBlocking(body);
+  }
+
+  /**
    * Spawns a task on the global scheduler.
    *
    * @param body the body

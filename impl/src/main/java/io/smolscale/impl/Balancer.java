@@ -112,7 +112,12 @@ final class Balancer implements Runnable {
    * @param clock the time source ({@code System::nanoTime})
    * @param probe reads a worker thread's state ({@code Thread::getState})
    */
-  Balancer(Pool pool, LongSupplier clock, StallDetector.ThreadStateProbe probe) {
+  Balancer(
+      Pool pool,
+      LongSupplier clock,
+      StallDetector.ThreadStateProbe probe,
+      StallDetector.CpuClock cpu,
+      LongSupplier gcCount) {
     this.pool = pool;
     this.intervalNanos = pool.config.balancerInterval().toNanos(); // <= 1 s: validated
     this.bucketCapacity = Math.max(4, pool.config.parallelism());
@@ -123,8 +128,21 @@ final class Balancer implements Runnable {
         new StallDetector(
             Durations.saturatedNanos(pool.config.preemptionThreshold()),
             pool.config.preemption(),
-            probe);
+            probe,
+            cpu);
+    this.gcCount = gcCount;
   }
+
+  /** Collections so far ({@link JvmClocks#gcCount}); a change means the JVM stopped meanwhile. */
+  private final LongSupplier gcCount;
+
+  /** The previous tick's clock reading and collection count; the balancer thread's alone. */
+  private long lastTickNanos;
+
+  private long lastGcCount = -1;
+
+  /** Every allowed thread blocked while work waits: reported once per episode. */
+  private final StarvationWatch starvation = new StarvationWatch();
 
   /** Called after a worker thread was counted: starts the balancer thread if there is none. */
   void ensureRunning() {
@@ -199,6 +217,12 @@ final class Balancer implements Runnable {
       TOKENS.getAndAdd(this, 1);
     }
     long now = clock.getAsLong();
+    // CPU times are compared across this tick only if the tick came on time and no collection
+    // ran since the last one: a JVM-wide stop freezes every thread's CPU time (StallDetector).
+    long gcs = gcCount.getAsLong();
+    boolean trusted = now - lastTickNanos <= 3 * intervalNanos && gcs == lastGcCount;
+    lastTickNanos = now;
+    lastGcCount = gcs;
     boolean wake = false;
     Worker[] ws = pool.lifecycle.workers();
     // Workers marked blocked whose thread is still computing: they compete for CPU with the
@@ -230,16 +254,21 @@ final class Balancer implements Runnable {
         JfrEvents.tasksMoved(prefix, w.thread, MoveCause.STALLED, moved);
         wake = true;
       }
+      w.stall.tid = w.tid;
       StallDetector.Verdict v =
           detector.judge(
               w.stall,
               w.thread,
               now,
               computingBlocked < parallelism,
+              trusted,
               () -> !pool.global.isEmpty() || !w.local.isEmpty());
-      if (v == StallDetector.Verdict.WAITING) {
-        if (pool.blocking.markBlocked(
-            w, BlockCause.WAITING, StallDetector.stalledNanos(w.stall, now))) {
+      if (v == StallDetector.Verdict.WAITING || v == StallDetector.Verdict.SYSCALL) {
+        Runnable task = w.currentTaskOpaque(); // read before the mark: the task may end after it
+        BlockCause cause =
+            v == StallDetector.Verdict.WAITING ? BlockCause.WAITING : BlockCause.SYSCALL;
+        if (pool.blocking.markBlocked(w, cause, StallDetector.stalledNanos(w.stall, now))) {
+          pool.sites.blocked(task);
           wake = true;
         }
       } else if (v == StallDetector.Verdict.COMPUTING) {
@@ -255,5 +284,30 @@ final class Balancer implements Runnable {
     if (wake || !pool.global.isEmpty()) {
       pool.wakeOne();
     }
+    Ctl ctl = pool.ctl;
+    boolean starved =
+        ctl.counted() == 0
+            && ctl.threads() >= pool.config.maxThreads()
+            && pool.spares.size() == 0
+            && !pool.global.isEmpty();
+    if (starvation.observe(starved, now)) {
+      reportStarvation(starvation.lastedNanos(now));
+    }
+  }
+
+  private void reportStarvation(long lastedNanos) {
+    System.getLogger("io.smolscale")
+        .log(
+            System.Logger.Level.WARNING,
+            "smolscale scheduler {0}*: all {1,number,#} threads allowed (maxThreads) have been"
+                + " blocked for {2,number,#} ms while {3,number,#} tasks wait in the global queue;"
+                + " nothing runs until a blocked task returns (if they wait for the queued work,"
+                + " never). Raise maxThreads, or run the blocking calls with"
+                + " spawnBlocking/blockingExecutor on a scheduler of their own. Reported once per"
+                + " episode.",
+            prefix,
+            pool.ctl.threads(),
+            lastedNanos / 1_000_000L,
+            pool.global.size());
   }
 }

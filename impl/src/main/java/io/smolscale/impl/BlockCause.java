@@ -12,8 +12,18 @@ public enum BlockCause {
   WAITING,
   /** The monitor saw it computing in one task past the threshold while work waited. */
   COMPUTING,
+  /**
+   * The monitor saw the thread in a system call: {@code RUNNABLE} (a socket read reports so) but
+   * its CPU time standing still over two ticks (see {@code StallDetector}).
+   */
+  SYSCALL,
   /** The worker marked itself, entering a blocking wait (join, get, blockOn, Nursery.close). */
-  COMPENSATION;
+  COMPENSATION,
+  /**
+   * The worker marked itself before running a body declared blocking ({@code spawnBlocking},
+   * the blocking executor) that found no thread of its own.
+   */
+  DECLARED;
 
   /** The value recorded in the event: the name in lower case ({@code "waiting"}, ...). */
   public final String label = name().toLowerCase(Locale.ROOT);

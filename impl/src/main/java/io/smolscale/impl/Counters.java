@@ -25,6 +25,12 @@ final class Counters {
   final LongAdder threadsStarted = new LongAdder();
   final LongAdder threadsRetired = new LongAdder();
   final LongAdder wakeups = new LongAdder();
+  /** Blocking-path submissions started on a thread of their own (spawned, not queued). */
+  final LongAdder directStarts = new LongAdder();
+  /** Blocking bodies handed to a parked spare (no thread start). */
+  final LongAdder spareHandoffs = new LongAdder();
+  /** Replacements that took a parked spare instead of starting a thread. */
+  final LongAdder spareRejoins = new LongAdder();
   final LongAdder spinHits = new LongAdder();
   final LongAdder spinMisses = new LongAdder();
   private final LongAdder retiredLocalPushes = new LongAdder();
@@ -53,10 +59,12 @@ final class Counters {
    * @param threads live worker threads
    * @param counted workers counted towards parallelism
    * @param parked workers in the idle set
+   * @param spares parked spares (marked blocked, but parked: reported as parked, not blocked)
    * @param queuedGlobal tasks in the global queue
    * @return the statistics
    */
-  Stats snapshot(Worker[] ws, int threads, int counted, int parked, long queuedGlobal) {
+  Stats snapshot(
+      Worker[] ws, int threads, int counted, int parked, int spares, long queuedGlobal) {
     long localPushes = retiredLocalPushes.sum();
     long completed = retiredCompleted.sum();
     long queuedLocal = 0;
@@ -69,12 +77,12 @@ final class Counters {
         blocked++;
       }
     }
-    long global = externalPushes.sum() + overflowPushes.sum();
+    long global = externalPushes.sum() + overflowPushes.sum() + directStarts.sum();
     return new Stats(
         threads,
         Math.max(0, counted - parked),
-        parked,
-        blocked,
+        parked + spares,
+        Math.max(0, blocked - spares),
         queuedGlobal,
         queuedLocal,
         localPushes + global,

@@ -201,6 +201,91 @@ final class Ctl extends CtlAwake {
     return true;
   }
 
+  // ------------------------------------------------------------------ spares and the blocking path
+
+  /**
+   * Edge BLOCKED → SPARE: a blocked worker's task returned with no parallelism slot free, and the
+   * worker parks as a spare ({@link Spares}) instead of exiting: no longer awake.
+   */
+  void blockedToSpare() {
+    AWAKE.getAndAdd(this, -1);
+  }
+
+  /**
+   * Edge SPARE → (awake, blocked): a spare leaves the spare set awake, still not counted: popped
+   * for a blocking body, or taking itself out on its re-check.
+   */
+  void spareToAwake() {
+    AWAKE.getAndAdd(this, 1);
+  }
+
+  /**
+   * Takes a parallelism slot for a spare that a waker is about to pop as a replacement (the first
+   * half of the edge SPARE → SEARCHING). No thread is reserved: the spare's thread exists.
+   *
+   * @return true if a slot was free and is now taken; then {@link #spareToSearching} or {@link
+   *     #releaseSlot} must follow
+   */
+  boolean reserveSlot() {
+    int c;
+    do {
+      c = counted;
+      if (c >= parallelism) {
+        return false;
+      }
+    } while (!COUNTED.compareAndSet(this, c, c + 1));
+    return true;
+  }
+
+  /** Undoes {@link #reserveSlot}: no spare was there to take it. */
+  void releaseSlot() {
+    COUNTED.getAndAdd(this, -1);
+  }
+
+  /**
+   * Edge SPARE → SEARCHING, second half: the popped spare (its slot reserved) is searching and
+   * awake. Done by the waker inside the spare set's pop, before the hand-off the spare acts on,
+   * as {@link IdleSet#popToSearch} counts a popped sleeper first.
+   */
+  void spareToSearching() {
+    idle.incrementSearching();
+    AWAKE.getAndAdd(this, 1);
+  }
+
+  /**
+   * Edge none → BLOCKING-RESERVED: a thread for the blocking path, under {@code maxThreads}, with
+   * no parallelism slot and no token (the blocking path starts a body at once or not at all).
+   *
+   * @return true if reserved; the caller must then start it or {@link #blockingStartFailed}
+   */
+  boolean reserveBlockingThread() {
+    int t;
+    do {
+      t = threads;
+      if (t >= maxThreads) {
+        return false;
+      }
+    } while (!THREADS.compareAndSet(this, t, t + 1));
+    return true;
+  }
+
+  /** Edge BLOCKING-RESERVED → (awake, blocked): the thread is about to start with its body. */
+  void reservedToBlockingAwake() {
+    AWAKE.getAndAdd(this, 1);
+  }
+
+  /**
+   * Edge BLOCKING-RESERVED (or awake) → none: the blocking thread's start failed.
+   *
+   * @param awake whether {@link #reservedToBlockingAwake} was done
+   */
+  void blockingStartFailed(boolean awake) {
+    THREADS.getAndAdd(this, -1);
+    if (awake) {
+      AWAKE.getAndAdd(this, -1);
+    }
+  }
+
   // ------------------------------------------------------------------ exit
 
   /** Edge (any counted state) → EXITING, abnormally: an Error escaped the run loop itself. */

@@ -80,55 +80,112 @@ final class Lifecycle {
    * parallelism, the balancer's token bucket) allows.
    */
   void maybeStartWorker() {
-    if (pool.ctl.reserveWorker(tokenBeyondParallelism)) {
+    Ctl ctl = pool.ctl;
+    // A parked spare first (Spares): a replacement that costs an unpark, not a thread start.
+    if (pool.spares.size() > 0 && ctl.reserveSlot()) {
+      if (pool.spares.popToSearch()) {
+        pool.counters.spareRejoins.increment();
+        return;
+      }
+      ctl.releaseSlot();
+    }
+    if (ctl.reserveWorker(tokenBeyondParallelism)) {
       startWorker();
+    }
+  }
+
+  /**
+   * Makes a worker's thread (the factory's, checked, or our own), names it and gives it its
+   * parker. Nothing is counted or registered here.
+   */
+  private Thread makeThread(Worker w) {
+    String name = pool.config.threadNamePrefix() + w.id;
+    Thread t;
+    ThreadFactory f = pool.config.threadFactory();
+    if (f == null) {
+      t = new Worker.WorkerThread(w, name);
+    } else {
+      Thread made = f.newThread(w);
+      if (made == null) {
+        throw new IllegalStateException("thread factory " + f + " returned null");
+      }
+      if (made.getState() != Thread.State.NEW) {
+        // It may be running our worker already: w is not admitted, so that run returns at once.
+        throw new IllegalThreadStateException(
+            "thread factory " + f + " returned a thread that was already started: " + made);
+      }
+      t = made;
+      t.setName(name);
+      t.setDaemon(true);
+    }
+    w.thread = t;
+    w.parker = new Parker(t);
+    return t;
+  }
+
+  /**
+   * Starts a blocking-path thread for a body (its thread is reserved: {@link
+   * Ctl#reserveBlockingThread}). It starts blocked, runs the body, then rejoins or becomes a
+   * spare. If the start fails the counts are undone, the failure is reported as a worker start
+   * failure is, and the caller keeps the body (it queues it: nothing is lost).
+   *
+   * @param body the blocking body
+   * @return true if the thread started
+   */
+  boolean startBlockingWorker(Runnable body) {
+    Worker w = new Worker(pool, workerIds.incrementAndGet());
+    boolean awake = false;
+    try {
+      Thread t = makeThread(w);
+      w.bornBlocked(body);
+      pool.ctl.reservedToBlockingAwake();
+      awake = true;
+      launch(w, t);
+      return true;
+    } catch (RuntimeException | Error e) {
+      unregister(w);
+      pool.ctl.blockingStartFailed(awake);
+      startFailed("smolscale could not start a thread for a blocking task", e);
+      return false;
+    }
+  }
+
+  /** The shared tail of every start: register, count, make sure the balancer runs, start. */
+  private void launch(Worker w, Thread t) {
+    register(w);
+    pool.counters.threadsStarted.increment();
+    pool.balancer.ensureRunning();
+    w.admit();
+    t.start();
+    startFailure = null;
+  }
+
+  /**
+   * Records a failed start: the first failure of an episode is reported (the next success ends
+   * it), so a factory that keeps failing is neither silent nor a flood of reports.
+   */
+  private void startFailed(String what, Throwable e) {
+    IllegalStateException failure = new IllegalStateException(what, e);
+    boolean firstOfEpisode = startFailure == null;
+    startFailure = failure;
+    if (firstOfEpisode) {
+      pool.reportUncaught(failure);
     }
   }
 
   /** Starts a worker thread; the counts are already reserved. See the class comment. */
   private void startWorker() {
     Worker w = new Worker(pool, workerIds.incrementAndGet());
-    String name = pool.config.threadNamePrefix() + w.id;
     boolean searching = false;
     try {
-      Thread t;
-      ThreadFactory f = pool.config.threadFactory();
-      if (f == null) {
-        t = new Worker.WorkerThread(w, name);
-      } else {
-        Thread made = f.newThread(w);
-        if (made == null) {
-          throw new IllegalStateException("thread factory " + f + " returned null");
-        }
-        if (made.getState() != Thread.State.NEW) {
-          // It may be running our worker already: w is not admitted, so that run returns at once.
-          throw new IllegalThreadStateException(
-              "thread factory " + f + " returned a thread that was already started: " + made);
-        }
-        t = made;
-        t.setName(name);
-        t.setDaemon(true);
-      }
-      w.thread = t;
-      w.parker = new Parker(t);
+      Thread t = makeThread(w);
       pool.ctl.reservedToSearching();
       searching = true;
-      register(w);
-      pool.counters.threadsStarted.increment();
-      pool.balancer.ensureRunning();
-      w.admit();
-      t.start();
-      startFailure = null;
+      launch(w, t);
     } catch (RuntimeException | Error e) {
       unregister(w);
       pool.ctl.startFailed(searching);
-      IllegalStateException failure =
-          new IllegalStateException("smolscale could not start a worker thread", e);
-      boolean firstOfEpisode = startFailure == null;
-      startFailure = failure;
-      if (firstOfEpisode) {
-        pool.reportUncaught(failure);
-      }
+      startFailed("smolscale could not start a worker thread", e);
       if (!pool.global.isEmpty()) {
         // A wakeOne that ran while the doomed worker counted as searching woke nobody, trusting
         // it: wake a sleeper in its place (found by the TLA+ model, Scheduler_startfail_late).
@@ -253,7 +310,8 @@ final class Lifecycle {
    */
   private void failQueued() {
     Throwable cause = startFailure;
-    for (Runnable r : pool.global.drain()) {
+    for (Runnable queued : pool.global.drain()) {
+      Runnable r = Blocking.unwrap(queued);
       if (pool.isStopping()) {
         if (r instanceof TaskImpl) {
           ((TaskImpl<?>) r).cancel(false);
@@ -296,6 +354,7 @@ final class Lifecycle {
           pool.ctl.threads(),
           pool.ctl.counted(),
           pool.idle.size(),
+          pool.spares.size(),
           pool.global.size());
     }
   }

@@ -26,7 +26,8 @@ import java.lang.invoke.VarHandle;
  * SharePolicy}), half of the backlog goes to the global queue and one sleeper is woken (sharing:
  * the producer fixes the imbalance it creates, instead of idle workers stealing). From
  * any other thread, or from a worker marked blocked, the task goes to the global queue and at
- * most one sleeper is woken.
+ * most one sleeper is woken; except a task of a site predicted to block ({@link BlockingSites}),
+ * which from outside starts on the blocking path at once ({@link Blocking#handOff}).
  *
  * <p><b>Waking.</b> {@link #wakeOne()}: if a worker is searching, nothing (it will find the work);
  * else pop the most recently parked worker and unpark it; else, if fewer than {@code parallelism}
@@ -84,6 +85,8 @@ final class Pool {
   final UncaughtReporter reporter;
   final Lifecycle lifecycle;
   final Blocking blocking;
+  final Spares spares;
+  final BlockingSites sites;
   final Balancer balancer;
 
   private volatile int runState = RUNNING;
@@ -107,7 +110,13 @@ final class Pool {
     this.reporter = new UncaughtReporter(config.uncaughtExceptionHandler());
     this.lifecycle = new Lifecycle(this);
     this.blocking = new Blocking(this);
-    this.balancer = new Balancer(this, System::nanoTime, Thread::getState);
+    this.spares = new Spares(this, ctl);
+    this.sites =
+        new BlockingSites(
+            !"false".equals(System.getProperty("smolscale.debug.predictBlocking", "true")));
+    this.balancer =
+        new Balancer(
+            this, System::nanoTime, Thread::getState, JvmClocks.cpuClock(), JvmClocks::gcCount);
   }
 
   // ------------------------------------------------------------------ dispatch
@@ -133,9 +142,28 @@ final class Pool {
       }
       return;
     }
+    if (sites.active() && startPredicted(task)) {
+      return;
+    }
     global.offer(task);
     counters.externalPushes.increment();
     wakeOne();
+  }
+
+  /**
+   * From outside: a task of a site predicted to block starts on the blocking path at once,
+   * instead of waking a worker only for it to hand the task on ({@link BlockingSites}). Its
+   * probes, and tasks for which no thread is to be had, take the normal path.
+   *
+   * @return true if it was started on a thread of its own
+   */
+  private boolean startPredicted(Runnable task) {
+    BlockingSites.Site site = sites.warmSite(task);
+    if (site == null || !site.predicted() || site.probeDue() || !blocking.handOff(task)) {
+      return false;
+    }
+    counters.directStarts.increment();
+    return true;
   }
 
   /** Wakes one sleeper, or starts a worker, unless a worker is already searching. */

@@ -22,11 +22,31 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  *   <tr><th>thread seen</th><th>condition</th><th>verdict</th></tr>
  *   <tr><td>WAITING, TIMED_WAITING or BLOCKED</td><td>on {@value #WAITING_TICKS} consecutive
  *       ticks of this stall</td><td>{@link Verdict#WAITING}</td></tr>
+ *   <tr><td>RUNNABLE, its CPU time advancing by less than 1/{@value #SYSCALL_CPU_DIVISOR} of
+ *       the wall time</td><td>over {@value #SYSCALL_TICKS} trusted ticks in a row of this stall,
+ *       and work waiting for a thread</td><td>{@link Verdict#SYSCALL}</td></tr>
  *   <tr><td>anything else (or waiting on fewer ticks)</td><td>stalled for at least the
  *       threshold, fewer than {@code parallelism} replaced workers still computing, and work
  *       waiting for a thread</td><td>{@link Verdict#COMPUTING}</td></tr>
  *   <tr><td colspan="2">otherwise</td><td>{@link Verdict#NONE}</td></tr>
  * </table>
+ *
+ * <p>Why a CPU clock: a thread blocked in a system call (a socket read: JDBC over TCP, an HTTP
+ * client) reports {@code RUNNABLE}, so the state alone sees it only through the computing rule,
+ * after the threshold and capped at parallelism. A thread that is RUNNABLE and computing
+ * advances its CPU time nearly as fast as the wall clock; one in a system call does not advance
+ * it at all. The reading is taken only for stalled, RUNNABLE workers (a few per tick at most).
+ * <b>False verdicts</b> come from three places, each guarded: (1) the whole JVM stops (GC,
+ * safepoints): every thread's CPU time stands still, the balancer's too, so a window in which a
+ * collection ran or the balancer's own tick came late ({@code trusted == false}) is thrown away;
+ * (2) the machine is overloaded and a runnable thread waits for a core (under Linux's fair
+ * scheduler a thread sharing a core can wait a whole slice, several milliseconds): the kernel is
+ * asked last ({@link CpuClock#asleep}, the thread's state in {@code /proc}: {@code R} runnable,
+ * {@code S}/{@code D} asleep), and a runnable thread gets no verdict however little CPU it got;
+ * where the kernel cannot be asked (not Linux) the CPU rule stands alone; (3) a thread the
+ * platform cannot clock ({@code -1}): no verdict. A
+ * false verdict costs a thread (bounded by {@code maxThreads}) and a little learning that clean
+ * runs undo, never correctness.
  *
  * <p>Why two sightings for "waiting": a computing thread can wait for a moment (a contended
  * lock, a class being initialised by another thread) and then compute on, which would let
@@ -38,6 +58,49 @@ import org.checkerframework.checker.nullness.qual.Nullable;
 final class StallDetector {
   /** Consecutive ticks a stalled worker must be seen waiting before it is replaced. */
   static final int WAITING_TICKS = 2;
+
+  /** Ticks of a stall over which a RUNNABLE thread's CPU time must stand still. */
+  static final int SYSCALL_TICKS = 3;
+
+  /** The CPU time of a thread in a system call advances by less than wall time / this. */
+  static final int SYSCALL_CPU_DIVISOR = 16;
+
+  /**
+   * Reads a thread's CPU time ({@code ThreadMXBean.getThreadCpuTime} outside tests) and asks the
+   * kernel whether it sleeps ({@code /proc/self/task/<tid>/stat} on Linux).
+   */
+  interface CpuClock {
+    /**
+     * The thread's CPU time.
+     *
+     * @param t the thread
+     * @return nanoseconds, or -1 if unknown (not supported, disabled, or the thread ended)
+     */
+    long cpuNanos(Thread t);
+
+    /**
+     * Whether the kernel has the thread asleep (in a system call) rather than runnable and
+     * waiting for a core: the last guard before a verdict.
+     *
+     * @param tid the thread's kernel id, or -1 if unknown
+     * @return false only if the kernel says it is runnable; true if it sleeps or nobody can tell
+     */
+    boolean asleep(int tid);
+  }
+
+  /** A clock that knows nothing: no CPU-time verdicts. */
+  static final CpuClock NO_CPU_CLOCK =
+      new CpuClock() {
+        @Override
+        public long cpuNanos(Thread t) {
+          return -1L;
+        }
+
+        @Override
+        public boolean asleep(int tid) {
+          return true;
+        }
+      };
 
   /** Tells a thread's state; {@code Thread::getState} outside tests. */
   @FunctionalInterface
@@ -58,7 +121,9 @@ final class StallDetector {
     /** Mark it blocked: it waits and uses no CPU ({@link BlockCause#WAITING}). */
     WAITING,
     /** Mark it blocked: a long computation while work waits ({@link BlockCause#COMPUTING}). */
-    COMPUTING
+    COMPUTING,
+    /** Mark it blocked: RUNNABLE with no CPU time used, a system call ({@link BlockCause#SYSCALL}). */
+    SYSCALL
   }
 
   /** One worker's sampling state; read and written by the balancer thread alone. */
@@ -66,11 +131,18 @@ final class StallDetector {
     long seq = -1;
     long stallStartNanos;
     int waitingTicks;
+    /** CPU time and wall time at the start of the current CPU window; -1: no window. */
+    long cpuStart = -1;
+    long cpuWallStart;
+    int cpuTicks;
+    /** The worker thread's kernel id (-1 unknown), for {@link CpuClock#asleep}; set by the balancer. */
+    int tid = -1;
   }
 
   private final long thresholdNanos;
   private final boolean preemption;
   private final ThreadStateProbe probe;
+  private final CpuClock cpu;
 
   /**
    * Creates the table.
@@ -78,11 +150,13 @@ final class StallDetector {
    * @param thresholdNanos how long a computing worker may stay in one task
    * @param preemption whether to give verdicts at all (false: always {@link Verdict#NONE})
    * @param probe reads thread states
+   * @param cpu reads threads' CPU time ({@link #NO_CPU_CLOCK}: no system-call verdicts)
    */
-  StallDetector(long thresholdNanos, boolean preemption, ThreadStateProbe probe) {
+  StallDetector(long thresholdNanos, boolean preemption, ThreadStateProbe probe, CpuClock cpu) {
     this.thresholdNanos = thresholdNanos;
     this.preemption = preemption;
     this.probe = probe;
+    this.cpu = cpu;
   }
 
   /**
@@ -99,6 +173,7 @@ final class StallDetector {
       s.seq = seq;
       s.stallStartNanos = now;
       s.waitingTicks = 0;
+      s.cpuStart = -1;
     }
     return stalled;
   }
@@ -126,18 +201,29 @@ final class StallDetector {
    * @param thread its thread
    * @param now this tick's clock reading
    * @param computingSlotFree whether fewer than parallelism replaced workers are still computing
+   * @param trusted whether CPU times can be compared across this tick: the balancer's tick came
+   *     on time and no garbage collection ran since the last one (see the class comment)
    * @param workWaits whether work waits for a thread; asked only when it decides the verdict
    * @return the verdict
    */
   Verdict judge(
-      Sample s, @Nullable Thread thread, long now, boolean computingSlotFree, BooleanSupplier workWaits) {
+      Sample s,
+      @Nullable Thread thread,
+      long now,
+      boolean computingSlotFree,
+      boolean trusted,
+      BooleanSupplier workWaits) {
     if (!preemption) {
       return Verdict.NONE;
     }
     if (isWaiting(thread)) {
       s.waitingTicks++;
+      s.cpuStart = -1;
     } else {
       s.waitingTicks = 0;
+      if (thread != null && cpuIdle(s, thread, now, trusted) && workWaits.getAsBoolean()) {
+        return Verdict.SYSCALL;
+      }
     }
     if (s.waitingTicks >= WAITING_TICKS) {
       return Verdict.WAITING;
@@ -146,6 +232,34 @@ final class StallDetector {
       return Verdict.COMPUTING;
     }
     return Verdict.NONE;
+  }
+
+  /**
+   * Advances the CPU window of a RUNNABLE stalled thread.
+   *
+   * @return true once the thread has used less than 1/{@value #SYSCALL_CPU_DIVISOR} of the wall
+   *     time over {@value #SYSCALL_TICKS} trusted ticks
+   */
+  private boolean cpuIdle(Sample s, Thread thread, long now, boolean trusted) {
+    long c = cpu.cpuNanos(thread);
+    if (c < 0 || !trusted || s.cpuStart < 0) {
+      // No reading, or a tick that cannot be compared: (re)start the window here.
+      s.cpuStart = c;
+      s.cpuWallStart = now;
+      s.cpuTicks = 0;
+      return false;
+    }
+    long usedCpu = c - s.cpuStart;
+    long wall = now - s.cpuWallStart;
+    if (usedCpu * SYSCALL_CPU_DIVISOR >= wall) {
+      s.cpuStart = c; // it computes: start a new window from here
+      s.cpuWallStart = now;
+      s.cpuTicks = 0;
+      return false;
+    }
+    // The kernel's word last (one procfs read, only for a thread that already qualifies): a
+    // runnable thread starved of a core for the whole window is not in a system call.
+    return ++s.cpuTicks >= SYSCALL_TICKS && cpu.asleep(s.tid);
   }
 
   /**

@@ -18,6 +18,7 @@ import java.util.concurrent.AbstractExecutorService;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.RunnableFuture;
 import java.util.concurrent.TimeUnit;
@@ -64,6 +65,33 @@ public final class WorkBalancingScheduler extends AbstractExecutorService
    */
   public WorkBalancingScheduler(SchedulerConfig config, boolean global) {
     this.pool = new Pool(Objects.requireNonNull(config, "config"), global);
+    this.blockingExecutor = new BlockingExecutor(pool);
+  }
+
+  /** {@link #blockingExecutor()}: made once, so that every call returns the same instance. */
+  private final BlockingExecutor blockingExecutor;
+
+  /** The blocking path as an executor: the run state, then {@link Blocking#submit}. */
+  private static final class BlockingExecutor implements Executor {
+    private final Pool pool;
+
+    BlockingExecutor(Pool pool) {
+      this.pool = pool;
+    }
+
+    @Override
+    public void execute(Runnable task) {
+      Objects.requireNonNull(task, "task");
+      if (!pool.isRunning()) {
+        throw new RejectedExecutionException("scheduler is shut down");
+      }
+      pool.blocking.submit(task);
+    }
+
+    @Override
+    public String toString(@GuardSatisfied BlockingExecutor this) {
+      return "blocking executor of " + pool.config.threadNamePrefix() + "*";
+    }
   }
 
   /** The machinery, for the mechanism tests of this package. */
@@ -127,6 +155,31 @@ public final class WorkBalancingScheduler extends AbstractExecutorService
     TaskImpl<T> task = TaskImpl.ofAsync(this, pool.reporter, body);
     execute(task);
     return task;
+  }
+
+  @Override
+  public <T> Task<T> spawnBlocking(Callable<T> body) {
+    Objects.requireNonNull(body, "body");
+    TaskImpl<T> task = TaskImpl.ofCallable(this, pool.reporter, body);
+    executeBlocking(task);
+    return task;
+  }
+
+  @Override
+  public Task<Void> spawnBlocking(Runnable body) {
+    Objects.requireNonNull(body, "body");
+    TaskImpl<Void> task = TaskImpl.ofRunnable(this, pool.reporter, body, null);
+    executeBlocking(task);
+    return task;
+  }
+
+  @Override
+  public Executor blockingExecutor() {
+    return blockingExecutor;
+  }
+
+  private void executeBlocking(Runnable task) {
+    blockingExecutor.execute(task);
   }
 
   @Override
@@ -220,6 +273,7 @@ public final class WorkBalancingScheduler extends AbstractExecutorService
     }
     pool.toShutdown();
     pool.wakeAllIdle();
+    pool.spares.popAllToExit();
     if (pool.ctl.threads() == 0) {
       pool.lifecycle.tryTerminate();
     }
@@ -247,12 +301,14 @@ public final class WorkBalancingScheduler extends AbstractExecutorService
     }
     never.addAll(spill.drain());
     never.addAll(global.drain());
+    never.replaceAll(Blocking::unwrap); // the user's runnables, not our blocking-path wrappers
     for (Runnable r : never) {
       if (r instanceof TaskImpl) {
         ((TaskImpl<?>) r).cancel(false);
       }
     }
     pool.wakeAllIdle();
+    pool.spares.popAllToExit();
     if (pool.ctl.threads() == 0) {
       pool.lifecycle.tryTerminate();
     }

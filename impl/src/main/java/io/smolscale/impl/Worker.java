@@ -85,6 +85,7 @@ final class Worker extends IdleSet.Node implements Runnable {
   private static final VarHandle SEQ;
   private static final VarHandle BLOCKED;
   private static final VarHandle LOCAL_PUSHES;
+  private static final VarHandle CURRENT_TASK;
 
   static {
     try {
@@ -92,6 +93,7 @@ final class Worker extends IdleSet.Node implements Runnable {
       SEQ = l.findVarHandle(Worker.class, "seq", long.class);
       BLOCKED = l.findVarHandle(Worker.class, "blocked", boolean.class);
       LOCAL_PUSHES = l.findVarHandle(Worker.class, "localPushes", long.class);
+      CURRENT_TASK = l.findVarHandle(Worker.class, "currentTask", Runnable.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
@@ -144,6 +146,25 @@ final class Worker extends IdleSet.Node implements Runnable {
 
   /** Owner-only: the worker retires from the parked state (it is not counted as awake). */
   boolean retiredWhileParked;
+
+  /**
+   * A blocking body this worker's thread was started for (the blocking path found no spare); set
+   * before {@code Thread.start}, which publishes it; owner-only after.
+   */
+  private @Nullable Runnable firstTask;
+
+  /**
+   * The task running now, for the blocking predictor's attribution of a verdict ({@link
+   * BlockingSites}): an opaque store by the owner at each task start, an opaque read by the
+   * monitor, which needs only a recent value (a stale one misattributes one verdict).
+   */
+  private @Nullable Runnable currentTask;
+
+  /**
+   * This worker's kernel thread id, or -1: written once by the owner at start ({@link
+   * JvmClocks#currentTid}), read by the monitor (volatile) for the system-call guard.
+   */
+  volatile int tid = -1;
 
   /** The balancer's sampling state (read and written by the balancer thread alone). */
   final StallDetector.Sample stall = new StallDetector.Sample();
@@ -207,6 +228,23 @@ final class Worker extends IdleSet.Node implements Runnable {
   }
 
   /**
+   * Makes this not-yet-started worker a blocking-path thread: it starts blocked (not counted, not
+   * searching) and runs the body first. Before {@code Thread.start} only.
+   *
+   * @param body the blocking body
+   */
+  void bornBlocked(Runnable body) {
+    blocked = true;
+    searching = false;
+    firstTask = body;
+  }
+
+  /** The task running now (opaque; see {@code currentTask}). */
+  @Nullable Runnable currentTaskOpaque() {
+    return (Runnable) CURRENT_TASK.getOpaque(this);
+  }
+
+  /**
    * Lets the thread run this worker; called by the scheduler just before it starts the thread it
    * checked was new. A thread that a custom factory started itself (before handing it over) finds
    * the worker not admitted and returns at once, so it never touches the counts the scheduler
@@ -225,9 +263,17 @@ final class Worker extends IdleSet.Node implements Runnable {
     if (!(me instanceof WorkerThread)) {
       CURRENT.set(this);
     }
+    tid = JvmClocks.currentTid();
     boolean exitedNormally = false;
     try {
-      while (true) {
+      Runnable first = firstTask;
+      firstTask = null;
+      boolean working = true;
+      if (first != null) {
+        runTask(first); // a blocking body: this thread was started for it, blocked
+        working = afterBlocked();
+      }
+      while (working) {
         Runnable task = findTask();
         if (task == null) {
           if (!idle()) {
@@ -243,10 +289,25 @@ final class Worker extends IdleSet.Node implements Runnable {
             pool.wakeOne();
           }
         }
+        BlockingSites.Site site = pool.sites.warmSite(task);
+        boolean probe = false;
+        if (site != null && site.predicted()) {
+          probe = site.probeDue();
+          if (!probe && pool.blocking.handOff(task)) {
+            continue; // predicted blocking: started on a thread of its own (BlockingSites)
+          }
+        }
         runTask(task);
         share.taskRan();
-        if (blocked && !pool.blocking.afterBlockedTask(this)) {
-          break;
+        if (blocked) {
+          if (site != null) {
+            BlockingSites.ranBlocked(site, probe);
+          }
+          if (!afterBlocked()) {
+            break;
+          }
+        } else if (site != null) {
+          BlockingSites.ranClean(site, probe);
         }
       }
       exitedNormally = true;
@@ -258,6 +319,32 @@ final class Worker extends IdleSet.Node implements Runnable {
     }
   }
 
+  /**
+   * After a task returned on a worker marked blocked: rejoin if a parallelism slot is free, else
+   * serve as a spare ({@link Spares}), running the blocking bodies it is handed, until it is
+   * handed a place among the workers or its keep-alive passes.
+   *
+   * @return true to go on as a worker, false to exit
+   */
+  private boolean afterBlocked() {
+    while (!pool.blocking.afterBlockedTask(this)) {
+      Object h = pool.spares.await(this);
+      if (h == null) {
+        return false;
+      }
+      if (h == Spares.REJOIN || h == Spares.REJOINED) {
+        clearBlocked();
+        searching = h == Spares.REJOIN; // popped: the popper counted it as searching
+        return true;
+      }
+      runTask((Runnable) h); // a blocking body, run while still blocked (not counted)
+    }
+    return true;
+  }
+
+  // VarHandle.setOpaque(this, null) clears the current task: the Nullness Checker types a
+  // VarHandle's polymorphic arguments as non-null.
+  @SuppressWarnings("argument")
   private void runTask(Runnable task) {
     // The task boundary (ThreadPoolExecutor.runWorker's rule): a task starts with the interrupt
     // status clear, so it never sees an interrupt meant for an earlier task or for this worker
@@ -270,6 +357,7 @@ final class Worker extends IdleSet.Node implements Runnable {
       Thread.currentThread().interrupt();
     }
     long s = (long) SEQ.get(this);
+    CURRENT_TASK.setOpaque(this, task);
     SEQ.setOpaque(this, s + 1);
     try {
       task.run();
@@ -277,6 +365,7 @@ final class Worker extends IdleSet.Node implements Runnable {
       // A raw Runnable given to execute(): it has no handle, so it is reported, never lost.
       pool.reportUncaught(t);
     }
+    CURRENT_TASK.setOpaque(this, null); // an idle worker must not keep a finished task alive
     SEQ.setOpaque(this, s + 2);
     // An interrupt left by this task is not cleared here: nothing between two tasks waits
     // interruptibly (the parker drops interrupts), and the next task's start clears it above.

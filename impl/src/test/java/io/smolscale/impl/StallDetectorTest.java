@@ -37,7 +37,7 @@ class StallDetectorTest {
   }
 
   private final Probe probe = new Probe();
-  private final StallDetector detector = new StallDetector(THRESHOLD, true, probe);
+  private final StallDetector detector = new StallDetector(THRESHOLD, true, probe, StallDetector.NO_CPU_CLOCK);
 
   /** A sample that has seen the worker enter the task with counter 7 at time 0. */
   private Sample inTaskSince0() {
@@ -74,9 +74,9 @@ class StallDetectorTest {
     Sample s = inTaskSince0();
     probe.state = state;
     assertTrue(detector.sample(s, 7, MS));
-    assertEquals(Verdict.NONE, detector.judge(s, WORKER, MS, true, WORK_WAITS), "one sighting");
+    assertEquals(Verdict.NONE, detector.judge(s, WORKER, MS, true, true, WORK_WAITS), "one sighting");
     assertTrue(detector.sample(s, 7, 2 * MS));
-    assertEquals(Verdict.WAITING, detector.judge(s, WORKER, 2 * MS, true, WORK_WAITS));
+    assertEquals(Verdict.WAITING, detector.judge(s, WORKER, 2 * MS, true, true, WORK_WAITS));
   }
 
   // Row: a computing sighting between two waiting ones resets the count.
@@ -85,15 +85,15 @@ class StallDetectorTest {
     Sample s = inTaskSince0();
     probe.state = Thread.State.WAITING;
     detector.sample(s, 7, MS);
-    assertEquals(Verdict.NONE, detector.judge(s, WORKER, MS, true, NO_WORK));
+    assertEquals(Verdict.NONE, detector.judge(s, WORKER, MS, true, true, NO_WORK));
     probe.state = Thread.State.RUNNABLE;
     detector.sample(s, 7, 2 * MS);
-    assertEquals(Verdict.NONE, detector.judge(s, WORKER, 2 * MS, true, NO_WORK));
+    assertEquals(Verdict.NONE, detector.judge(s, WORKER, 2 * MS, true, true, NO_WORK));
     probe.state = Thread.State.WAITING;
     detector.sample(s, 7, 3 * MS);
-    assertEquals(Verdict.NONE, detector.judge(s, WORKER, 3 * MS, true, NO_WORK), "count restarted");
+    assertEquals(Verdict.NONE, detector.judge(s, WORKER, 3 * MS, true, true, NO_WORK), "count restarted");
     detector.sample(s, 7, 4 * MS);
-    assertEquals(Verdict.WAITING, detector.judge(s, WORKER, 4 * MS, true, NO_WORK));
+    assertEquals(Verdict.WAITING, detector.judge(s, WORKER, 4 * MS, true, true, NO_WORK));
   }
 
   // Row: a new task between two waiting sightings (progress) resets the count too.
@@ -102,10 +102,10 @@ class StallDetectorTest {
     Sample s = inTaskSince0();
     probe.state = Thread.State.WAITING;
     detector.sample(s, 7, MS);
-    detector.judge(s, WORKER, MS, true, NO_WORK);
+    detector.judge(s, WORKER, MS, true, true, NO_WORK);
     assertFalse(detector.sample(s, 9, 2 * MS), "the next task started");
     assertTrue(detector.sample(s, 9, 3 * MS));
-    assertEquals(Verdict.NONE, detector.judge(s, WORKER, 3 * MS, true, NO_WORK));
+    assertEquals(Verdict.NONE, detector.judge(s, WORKER, 3 * MS, true, true, NO_WORK));
   }
 
   // Row: computing past the threshold, with a computing slot free and work waiting: COMPUTING;
@@ -114,9 +114,9 @@ class StallDetectorTest {
   void computingPastTheThresholdWhileWorkWaitsIsBlocked() {
     Sample s = inTaskSince0();
     detector.sample(s, 7, THRESHOLD - 1);
-    assertEquals(Verdict.NONE, detector.judge(s, WORKER, THRESHOLD - 1, true, WORK_WAITS));
+    assertEquals(Verdict.NONE, detector.judge(s, WORKER, THRESHOLD - 1, true, true, WORK_WAITS));
     detector.sample(s, 7, THRESHOLD);
-    assertEquals(Verdict.COMPUTING, detector.judge(s, WORKER, THRESHOLD, true, WORK_WAITS));
+    assertEquals(Verdict.COMPUTING, detector.judge(s, WORKER, THRESHOLD, true, true, WORK_WAITS));
   }
 
   // Rows: past the threshold but no work waits, or no computing slot free: NONE. And the work
@@ -125,23 +125,23 @@ class StallDetectorTest {
   void computingPastTheThresholdNeedsWaitingWorkAndAFreeSlot() {
     Sample s = inTaskSince0();
     detector.sample(s, 7, 2 * THRESHOLD);
-    assertEquals(Verdict.NONE, detector.judge(s, WORKER, 2 * THRESHOLD, true, NO_WORK));
+    assertEquals(Verdict.NONE, detector.judge(s, WORKER, 2 * THRESHOLD, true, true, NO_WORK));
     AtomicInteger asked = new AtomicInteger();
     BooleanSupplier counted = () -> asked.incrementAndGet() > 0;
-    assertEquals(Verdict.NONE, detector.judge(s, WORKER, 2 * THRESHOLD, false, counted));
+    assertEquals(Verdict.NONE, detector.judge(s, WORKER, 2 * THRESHOLD, false, true, counted));
     assertEquals(0, asked.get(), "the queues were read although the slot decided");
   }
 
   // Row: preemption off: never a verdict, and the thread's state is not even read.
   @Test
   void withPreemptionOffNothingIsEverBlocked() {
-    StallDetector off = new StallDetector(THRESHOLD, false, probe);
+    StallDetector off = new StallDetector(THRESHOLD, false, probe, StallDetector.NO_CPU_CLOCK);
     Sample s = new Sample();
     off.sample(s, 7, 0);
     probe.state = Thread.State.WAITING;
     for (long now = MS; now <= 3 * THRESHOLD; now += MS) {
       assertTrue(off.sample(s, 7, now), "still stalled: balancing goes on");
-      assertEquals(Verdict.NONE, off.judge(s, WORKER, now, true, WORK_WAITS));
+      assertEquals(Verdict.NONE, off.judge(s, WORKER, now, true, true, WORK_WAITS));
     }
     assertEquals(0, probe.calls.get());
   }
@@ -154,5 +154,138 @@ class StallDetectorTest {
     assertTrue(detector.isWaiting(WORKER));
     probe.state = Thread.State.RUNNABLE;
     assertFalse(detector.isWaiting(WORKER));
+  }
+
+  // ----------------------------------------------------------------- the CPU-time rows
+
+  /** A CPU clock the test sets; -1 means the platform cannot tell. */
+  private static final class FakeCpu implements StallDetector.CpuClock {
+    long nanos;
+    boolean asleep = true;
+    int askedTid = -2;
+
+    @Override
+    public long cpuNanos(Thread t) {
+      return nanos;
+    }
+
+    @Override
+    public boolean asleep(int tid) {
+      askedTid = tid;
+      return asleep;
+    }
+  }
+
+  private final FakeCpu cpu = new FakeCpu();
+  private final StallDetector clocked = new StallDetector(THRESHOLD, true, probe, cpu);
+
+  private Sample clockedInTaskSince0() {
+    Sample s = new Sample();
+    assertFalse(clocked.sample(s, 7, 0));
+    return s;
+  }
+
+  // Row: RUNNABLE with its CPU time standing still for three trusted ticks, work waiting: SYSCALL
+  // (a socket read reports RUNNABLE); not before the third tick.
+  @Test
+  void runnableWithoutCpuProgressForThreeTicksIsInASystemCall() {
+    Sample s = clockedInTaskSince0();
+    cpu.nanos = 5 * MS;
+    assertEquals(Verdict.NONE, clocked.judge(s, WORKER, MS, true, true, WORK_WAITS), "window opens");
+    for (int tick = 2; tick <= StallDetector.SYSCALL_TICKS; tick++) {
+      assertEquals(Verdict.NONE, clocked.judge(s, WORKER, tick * MS, true, true, WORK_WAITS));
+    }
+    assertEquals(
+        Verdict.SYSCALL,
+        clocked.judge(s, WORKER, (StallDetector.SYSCALL_TICKS + 1) * MS, true, true, WORK_WAITS));
+  }
+
+  // Row: a thread that computes (CPU time advancing with the wall clock) is never in a system
+  // call; it falls to the computing rule after the threshold, as before.
+  @Test
+  void aComputingThreadIsNotInASystemCall() {
+    Sample s = clockedInTaskSince0();
+    for (long now = MS; now < THRESHOLD; now += MS) {
+      cpu.nanos = now; // one CPU millisecond per wall millisecond
+      assertEquals(Verdict.NONE, clocked.judge(s, WORKER, now, true, true, WORK_WAITS), "at " + now);
+    }
+    cpu.nanos = THRESHOLD;
+    assertEquals(Verdict.COMPUTING, clocked.judge(s, WORKER, THRESHOLD, true, true, WORK_WAITS));
+  }
+
+  // Row: a thread that gets a sixteenth of a core or more (an overloaded machine: runnable, but
+  // waiting for a core) keeps restarting the window and is never given the verdict.
+  @Test
+  void aThreadStarvedOfCpuButProgressingIsNotInASystemCall() {
+    Sample s = clockedInTaskSince0();
+    for (long now = MS; now <= 10 * MS; now += MS) {
+      cpu.nanos = now / StallDetector.SYSCALL_CPU_DIVISOR;
+      assertEquals(Verdict.NONE, clocked.judge(s, WORKER, now, true, true, WORK_WAITS), "at " + now);
+    }
+  }
+
+  // Row: an untrusted tick (late balancer tick or a collection: the whole JVM stopped) throws the
+  // window away, so a GC pause as long as any number of ticks never gives the verdict alone.
+  @Test
+  void anUntrustedTickRestartsTheWindow() {
+    Sample s = clockedInTaskSince0();
+    cpu.nanos = 5 * MS;
+    long now = MS;
+    for (int round = 0; round < 5; round++) {
+      // The untrusted tick reopens the window; one trusted tick fewer than needed follows.
+      assertEquals(Verdict.NONE, clocked.judge(s, WORKER, now, true, false, WORK_WAITS), "GC");
+      now += MS;
+      for (int tick = 1; tick < StallDetector.SYSCALL_TICKS; tick++, now += MS) {
+        assertEquals(Verdict.NONE, clocked.judge(s, WORKER, now, true, true, WORK_WAITS));
+      }
+    }
+    assertEquals(Verdict.SYSCALL, clocked.judge(s, WORKER, now, true, true, WORK_WAITS), "control");
+  }
+
+  // Row: no verdict while no work waits (a replacement would have nothing to do), nor when the
+  // platform cannot clock the thread.
+  @Test
+  void noSystemCallVerdictWithoutWaitingWorkOrWithoutAClock() {
+    Sample s = clockedInTaskSince0();
+    cpu.nanos = 5 * MS;
+    for (long now = MS; now <= 10 * MS; now += MS) {
+      assertEquals(Verdict.NONE, clocked.judge(s, WORKER, now, true, true, NO_WORK));
+    }
+    cpu.nanos = -1;
+    Sample t = clockedInTaskSince0();
+    for (long now = MS; now <= 10 * MS; now += MS) {
+      assertEquals(Verdict.NONE, clocked.judge(t, WORKER, now, true, true, WORK_WAITS));
+    }
+  }
+
+  // Row: a thread seen waiting by its state is judged by the state rule, and its CPU window
+  // starts afresh when it is RUNNABLE again.
+  @Test
+  void aWaitingSightingResetsTheCpuWindow() {
+    Sample s = clockedInTaskSince0();
+    cpu.nanos = 5 * MS;
+    assertEquals(Verdict.NONE, clocked.judge(s, WORKER, MS, true, true, WORK_WAITS));
+    assertEquals(Verdict.NONE, clocked.judge(s, WORKER, 2 * MS, true, true, WORK_WAITS));
+    probe.state = Thread.State.WAITING;
+    assertEquals(Verdict.NONE, clocked.judge(s, WORKER, 3 * MS, true, true, WORK_WAITS));
+    probe.state = Thread.State.RUNNABLE;
+    assertEquals(Verdict.NONE, clocked.judge(s, WORKER, 4 * MS, true, true, WORK_WAITS), "reopens");
+    assertEquals(Verdict.NONE, clocked.judge(s, WORKER, 5 * MS, true, true, WORK_WAITS));
+  }
+
+  // Row: the kernel says runnable (a thread starved of a core for the whole window on an
+  // overloaded machine): no verdict however little CPU it got; asked with the worker's tid.
+  @Test
+  void aThreadTheKernelCallsRunnableIsNotInASystemCall() {
+    Sample s = clockedInTaskSince0();
+    s.tid = 4242;
+    cpu.nanos = 5 * MS;
+    cpu.asleep = false;
+    for (long now = MS; now <= 10 * MS; now += MS) {
+      assertEquals(Verdict.NONE, clocked.judge(s, WORKER, now, true, true, WORK_WAITS), "at " + now);
+    }
+    assertEquals(4242, cpu.askedTid);
+    cpu.asleep = true;
+    assertEquals(Verdict.SYSCALL, clocked.judge(s, WORKER, 11 * MS, true, true, WORK_WAITS));
   }
 }

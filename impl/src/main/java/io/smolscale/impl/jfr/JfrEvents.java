@@ -2,6 +2,7 @@ package io.smolscale.impl.jfr;
 
 import io.smolscale.impl.BlockCause;
 import io.smolscale.impl.MoveCause;
+import io.smolscale.impl.task.TaskImpl;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
@@ -50,10 +51,50 @@ public final class JfrEvents {
       @Nullable Thread worker,
       BlockCause cause,
       long stalledNanos,
-      int tasksMoved) {
+      int tasksMoved,
+      @Nullable Runnable task) {
     if (AVAILABLE && Emit.recorderStarted()) {
-      Emit.workerBlocked(scheduler, worker, cause.label, stalledNanos, tasksMoved);
+      Emit.workerBlocked(scheduler, worker, cause.label, stalledNanos, tasksMoved, task);
     }
+  }
+
+  /** How many of the blocked worker's top stack frames the event records. */
+  static final int STACK_FRAMES = 8;
+
+  /**
+   * What a task is, for a human reading the event: a handle's body class, else the runnable's
+   * class (a {@code Task}'s own class says nothing).
+   *
+   * @param task the task, or null
+   * @return the description, empty for null
+   */
+  static String describe(@Nullable Runnable task) {
+    if (task == null) {
+      return "";
+    }
+    if (task instanceof TaskImpl) {
+      Class<?> body = ((TaskImpl<?>) task).bodyClassOpaque();
+      return body == null ? "task (finished)" : body.getName();
+    }
+    return task.getClass().getName();
+  }
+
+  /**
+   * The top frames of a thread's stack, one per line; only while a recording wants the event.
+   *
+   * @param t the thread, or null
+   * @return the frames, empty if none
+   */
+  static String topFrames(@Nullable Thread t) {
+    if (t == null) {
+      return "";
+    }
+    StackTraceElement[] st = t.getStackTrace();
+    StringBuilder b = new StringBuilder();
+    for (int i = 0; i < Math.min(STACK_FRAMES, st.length); i++) {
+      b.append(i == 0 ? "" : "\n").append(st[i]);
+    }
+    return b.toString();
   }
 
   /**
@@ -88,10 +129,17 @@ public final class JfrEvents {
     }
 
     static void workerBlocked(
-        String scheduler, @Nullable Thread worker, String cause, long stalledNanos, int moved) {
+        String scheduler,
+        @Nullable Thread worker,
+        String cause,
+        long stalledNanos,
+        int moved,
+        @Nullable Runnable task) {
       WorkerBlockedEvent e = new WorkerBlockedEvent();
       if (e.shouldCommit()) {
         e.stalled = stalledNanos;
+        e.task = describe(task);
+        e.stack = topFrames(worker);
         fill(e, scheduler, worker, cause, moved).commit();
       }
     }

@@ -7,8 +7,10 @@ import jdk.jfr.Timespan;
 
 /**
  * A worker stopped counting towards parallelism: its queue went global, a replacement may start.
- * Cause: waiting (seen parked, sleeping or waiting on two ticks), computing (inside one task past
- * the preemption threshold while work waited) or compensation.
+ * Cause: waiting (seen parked, sleeping or waiting on two ticks), syscall (RUNNABLE with its CPU
+ * time standing still: a socket read), computing (inside one task past the preemption threshold
+ * while work waited), compensation, or declared (a blocking-path body that found no thread of its
+ * own). It names the task and the worker's top stack frames.
  */
 @Name("io.smolscale.WorkerBlocked")
 @Label("Worker Blocked")
@@ -21,4 +23,12 @@ final class WorkerBlockedEvent extends WorkerEvent {
       + " compensation)")
   @Timespan(Timespan.NANOSECONDS)
   long stalled;
+
+  @Label("Task")
+  @Description("What blocked: the task body's class (a raw runnable's class)")
+  String task = "";
+
+  @Label("Stack")
+  @Description("The blocked worker's top stack frames when it was marked, one per line")
+  String stack = "";
 }

@@ -47,6 +47,9 @@ public final class IdleSet<N extends IdleSet.Node> {
     @Nullable Node next;
     volatile boolean linked;
 
+    /** What a {@link HandOffStack} popper handed this node (volatile: see that class). */
+    volatile @Nullable Object handoff;
+
     /** Creates an unlinked node. */
     protected Node() {}
 
@@ -57,6 +60,15 @@ public final class IdleSet<N extends IdleSet.Node> {
      */
     public final boolean isIdle() {
       return linked;
+    }
+
+    /**
+     * What a {@link HandOffStack} popper handed this node (a volatile read).
+     *
+     * @return the hand-off, or null if none since the node was last pushed
+     */
+    public final @Nullable Object handoff() {
+      return handoff;
     }
   }
 

@@ -81,6 +81,7 @@ public final class TaskImpl<T> extends StageFuture<T> implements Task<T>, Runnab
   private static final VarHandle DETACHED;
   private static final VarHandle REPORTED;
   private static final VarHandle STOP_EVENTS;
+  private static final VarHandle BODY;
 
   static {
     try {
@@ -89,6 +90,7 @@ public final class TaskImpl<T> extends StageFuture<T> implements Task<T>, Runnab
       DETACHED = l.findVarHandle(TaskImpl.class, "detached", boolean.class);
       REPORTED = l.findVarHandle(TaskImpl.class, "reported", boolean.class);
       STOP_EVENTS = l.findVarHandle(TaskImpl.class, "stopEvents", int.class);
+      BODY = l.findVarHandle(TaskImpl.class, "body", Object.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
@@ -130,6 +132,19 @@ public final class TaskImpl<T> extends StageFuture<T> implements Task<T>, Runnab
     // through newTaskFor, and a task with no body would never complete (run() skips it).
     this.body = Objects.requireNonNull(body, "body");
     this.kind = kind;
+  }
+
+  /**
+   * The class of the body, the task's <i>site</i> for the blocking predictor ({@code
+   * BlockingSites}): callers such as an HTTP server submit one class per kind of work. An opaque
+   * read, deliberate: the monitor thread asks about a task another thread is running, and needs
+   * only some value the field held (the body, or null once it has run); it never touches the body.
+   *
+   * @return the body's class, or null once the body has run
+   */
+  public @Nullable Class<?> bodyClassOpaque() {
+    Object b = BODY.getOpaque(this);
+    return b == null ? null : b.getClass();
   }
 
   /**
@@ -194,7 +209,6 @@ public final class TaskImpl<T> extends StageFuture<T> implements Task<T>, Runnab
       runner = null;
       return; // cancelled before it started: the body never runs (cancel signalled the stop)
     }
-    body = null;
     try {
       switch (kind) {
         case KIND_CALLABLE:
@@ -219,6 +233,9 @@ public final class TaskImpl<T> extends StageFuture<T> implements Task<T>, Runnab
     } catch (Throwable e) {
       fail(e);
     } finally {
+      // Cleared when the body has returned, not when it starts: while it runs, the monitor may
+      // read its class (bodyClassOpaque) to learn which site blocked.
+      body = null;
       runner = null;
       if (!RUN_STATE.compareAndSet(this, RUNNING, FINISHED)) {
         // A canceller is interrupting (or has interrupted) this very run: wait for it, and

@@ -36,7 +36,7 @@ class JfrEventsTest {
   /**
    * Proves both events are emitted with the right fields: a task that queued three tasks and
    * then waits on a latch has its queue moved off and is marked blocked by the monitor ({@code
-   * waiting}); a task that joins an unfinished task marks itself blocked ({@code compensation}).
+   * waiting}, naming the task's body class and the latch wait among the top frames); a task that joins an unfinished task marks itself blocked ({@code compensation}).
    * The tasks moved off the waiting worker, summed over its events, are exactly the three it
    * queued (nobody else could take them from its ring).
    */
@@ -94,8 +94,11 @@ class JfrEventsTest {
                   e ->
                       e.getString("cause").equals(BlockCause.WAITING.label)
                           && e.getString("workerThread").equals(waitingWorker)
-                          && e.getLong("stalled") > 0),
-          () -> "no 'waiting' event for " + waitingWorker + ": " + blocked);
+                          && e.getLong("stalled") > 0
+                          // what blocked: the body's class, and the wait in the top frames
+                          && e.getString("task").startsWith(JfrEventsTest.class.getName())
+                          && e.getString("stack").contains("CountDownLatch.await")),
+          () -> "no 'waiting' event naming the task for " + waitingWorker + ": " + blocked);
       assertTrue(
           blocked.stream().anyMatch(e -> e.getString("cause").equals(BlockCause.COMPENSATION.label)),
           () -> "no 'compensation' event: " + blocked);
