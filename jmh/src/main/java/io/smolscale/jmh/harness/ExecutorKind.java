@@ -2,8 +2,11 @@ package io.smolscale.jmh.harness;
 
 import io.smolscale.Smolscale;
 import java.lang.reflect.InvocationTargetException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadFactory;
@@ -49,6 +52,23 @@ import kotlinx.coroutines.ExecutorsKt;
  *       is an {@code ExecutionContextExecutor}, i.e. an {@link Executor}). The global runtime is
  *       created on first use and never shut down (its worker threads are daemons).
  * </ul>
+ *
+ * <p>Three more are pools meant for blocking work ({@linkplain #blockingPool() blocking pools}):
+ * they run only the blocking benchmarks ({@code blocking} and {@code BlockingThroughput}, see the
+ * report's {@code Suite}), because on CPU-bound message passing a thread per blocked task is not a
+ * configuration anyone would choose, and a cached pool given 300 tasks that yield forever grows a
+ * thread per yield.
+ *
+ * <ul>
+ *   <li>{@code smolscaleBlocking}: {@link Smolscale#blockingExecutor()}, the global scheduler's
+ *       explicit blocking path (every runnable runs as {@code spawnBlocking} runs its body).
+ *   <li>{@code cachedPool}: {@link Executors#newCachedThreadPool(ThreadFactory)} with daemon
+ *       threads: a new thread whenever none is idle, idle threads kept 60 s. The classic JVM
+ *       answer to blocking work, and the baseline of the blocking throughput targets on JDK 17.
+ *   <li>{@code kotlinIO}: Kotlin's {@code Dispatchers.IO} as an Executor ({@code
+ *       Dispatchers.IO.asExecutor()}): the CoroutineScheduler's blocking mode, at most 64 threads
+ *       by default ({@code kotlinx.coroutines.io.parallelism}).
+ * </ul>
  */
 public enum ExecutorKind {
   SMOLSCALE("smolscale"),
@@ -58,13 +78,58 @@ public enum ExecutorKind {
   VIRTUAL("virtual"),
   KOTLIN_DEFAULT("kotlinDefault"),
   FJP_ONE("fjp1"),
-  CATS_EFFECT("catsEffect");
+  CATS_EFFECT("catsEffect"),
+  SMOLSCALE_BLOCKING("smolscaleBlocking", true),
+  CACHED_POOL("cachedPool", true),
+  KOTLIN_IO("kotlinIO", true);
 
   /** The JMH parameter value. */
   public final String param;
 
+  private final boolean blockingPool;
+
   ExecutorKind(String param) {
+    this(param, false);
+  }
+
+  ExecutorKind(String param, boolean blockingPool) {
     this.param = param;
+    this.blockingPool = blockingPool;
+  }
+
+  /**
+   * Tells whether this is a pool meant for blocking work, run only by the blocking benchmarks.
+   *
+   * @return true for {@code smolscaleBlocking}, {@code cachedPool} and {@code kotlinIO}
+   */
+  public boolean blockingPool() {
+    return blockingPool;
+  }
+
+  /**
+   * Tells whether this is smolscale, by either of its entry points: the subject of the report,
+   * whose failure (even a starved run) fails it.
+   *
+   * @return true for {@code smolscale} and {@code smolscaleBlocking}
+   */
+  public boolean subject() {
+    return this == SMOLSCALE || this == SMOLSCALE_BLOCKING;
+  }
+
+  /**
+   * The parameter values of every executor, or of the general ones only.
+   *
+   * @param withBlockingPools whether to include the {@linkplain #blockingPool() blocking pools}
+   * @return the names, in declaration order
+   */
+  public static List<String> names(boolean withBlockingPools) {
+    List<String> out = new ArrayList<>();
+    for (ExecutorKind k : values()) {
+      if (withBlockingPools || !k.blockingPool) {
+        out.add(k.param);
+      }
+    }
+    return List.copyOf(out);
   }
 
   /**
@@ -138,6 +203,15 @@ public enum ExecutorKind {
         }
       case CATS_EFFECT:
         return new Lease(catsEffectCompute(), null);
+      case SMOLSCALE_BLOCKING:
+        return new Lease(Smolscale.blockingExecutor(), null);
+      case CACHED_POOL:
+        {
+          ExecutorService pool = Executors.newCachedThreadPool(daemonThreads("bench-cached-"));
+          return new Lease(pool, pool);
+        }
+      case KOTLIN_IO:
+        return new Lease(ExecutorsKt.asExecutor(Dispatchers.getIO()), null);
       default:
         throw new AssertionError(this);
     }
@@ -213,8 +287,8 @@ public enum ExecutorKind {
     }
 
     /**
-     * Shuts down a dedicated pool; the global ones (smolscale, common pool, Kotlin, Cats Effect)
-     * stay.
+     * Shuts down a dedicated pool; the global ones (smolscale and its blocking path, common pool,
+     * Kotlin's two dispatchers, Cats Effect) stay.
      */
     @Override
     public void close() {

@@ -1,5 +1,6 @@
 package io.smolscale.jmh.report;
 
+import io.smolscale.jmh.BlockingThroughput;
 import io.smolscale.jmh.CpuTimeProfiler;
 import java.io.File;
 import java.util.ArrayList;
@@ -42,6 +43,10 @@ final class BenchRunner {
    * @param retainedForks forks of the retained benchmarks, one measurement each (ignored when
    *     {@code forks} is 0: then one measurement in this JVM)
    * @param retainedTasks tasks queued per measurement of the retained benchmarks
+   * @param burstIterations measured bursts of the blocking burst benchmarks, after {@link
+   *     #BURST_WARMUPS} warm-up bursts (none in the smoke run)
+   * @param burstTasks tasks per burst of the blocking burst benchmarks
+   * @param loopClients client threads of the blocking closed loops
    * @param profilers whether to attach the CPU and GC profilers
    * @param jvmArgs extra JVM arguments for the forks (e.g. {@code -Dsmolscale.x=y})
    */
@@ -56,37 +61,42 @@ final class BenchRunner {
       long idleWindowMillis,
       int retainedForks,
       int retainedTasks,
+      int burstIterations,
+      int burstTasks,
+      int loopClients,
       boolean profilers,
       List<String> jvmArgs) {
 
     static Settings smoke() {
       return new Settings("smoke", 0, 0, TimeValue.milliseconds(50), 1,
-          TimeValue.milliseconds(100), 100, 100, 0, 10_000, true, List.of());
+          TimeValue.milliseconds(100), 100, 100, 0, 10_000, 1, 50, 8, true, List.of());
     }
 
     static Settings standard() {
       return new Settings("default", 1, 3, TimeValue.milliseconds(500), 5,
-          TimeValue.milliseconds(500), 4000, 1000, 3, 100_000, true, List.of());
+          TimeValue.milliseconds(500), 4000, 1000, 3, 100_000, 3, 1000,
+          BlockingThroughput.CLIENTS, true, List.of());
     }
 
     static Settings precise() {
       return new Settings("long", 2, 5, TimeValue.seconds(1), 8, TimeValue.seconds(1), 4000, 2000,
-          5, 100_000, true, List.of());
+          5, 100_000, 5, 1000, BlockingThroughput.CLIENTS, true, List.of());
     }
 
     static Settings regression() {
       // Short runs (2 x 300 ms) flagged five "regressions" on identical code on a quiet 2-core
       // machine; these are long enough for the ratios to settle.
       return new Settings("regression", 1, 3, TimeValue.seconds(1), 5,
-          TimeValue.seconds(1), 4000, 1000, 3, 100_000, true, List.of());
+          TimeValue.seconds(1), 4000, 1000, 3, 100_000, 3, 1000, BlockingThroughput.CLIENTS,
+          true, List.of());
     }
 
     Settings withJvmArgs(List<String> args) {
       List<String> all = new ArrayList<>(jvmArgs);
       all.addAll(args);
       return new Settings(name, forks, warmups, warmupTime, iterations, iterationTime,
-          idleQuietMillis, idleWindowMillis, retainedForks, retainedTasks, profilers,
-          List.copyOf(all));
+          idleQuietMillis, idleWindowMillis, retainedForks, retainedTasks, burstIterations,
+          burstTasks, loopClients, profilers, List.copyOf(all));
     }
 
     String describe() {
@@ -94,6 +104,12 @@ final class BenchRunner {
           + warmupTime + " warm-up, " + iterations + " x " + iterationTime + " measured";
     }
   }
+
+  /**
+   * Warm-up bursts of the blocking burst benchmarks: the first two bursts of a fresh JVM took
+   * 2-5x the later ones (virtual threads on JDK 25: 124, 102, then 23 and 16 ms).
+   */
+  static final int BURST_WARMUPS = 2;
 
   private BenchRunner() {}
 
@@ -132,7 +148,9 @@ final class BenchRunner {
             .param("executor", executor)
             .forks(forks)
             .warmupForks(0)
-            .threads(1)
+            // The closed loops' clients are JMH threads (8 in the smoke run: with 64, a request
+            // waits 320 ms on a 1-worker pool); everything else has one benchmark thread.
+            .threads(isClosedLoop(suite) ? s.loopClients() : 1)
             .shouldFailOnError(true)
             .verbosity(VerboseMode.NORMAL);
     if (suite.name().equals("idle")) {
@@ -141,6 +159,13 @@ final class BenchRunner {
           .measurementIterations(1)
           .param("quietMillis", Long.toString(s.idleQuietMillis()))
           .param("windowMillis", Long.toString(s.idleWindowMillis()));
+    } else if (isBurst(suite)) {
+      // Single-shot: one burst per iteration; the first two are warm-ups (the threads a pool
+      // starts for its first burst, the JIT), the threads-started figures cover the second and
+      // later bursts (see BlockingThroughput.Burst).
+      o.warmupIterations(s.forks() == 0 ? 0 : BURST_WARMUPS)
+          .measurementIterations(s.burstIterations())
+          .param("tasks", Integer.toString(s.burstTasks()));
     } else if (retained) {
       // Single-shot: one measurement per fork (or one in this JVM for the smoke run).
       o.warmupIterations(0)
@@ -194,7 +219,9 @@ final class BenchRunner {
       extra.put("p99", st.getPercentile(99));
       extra.put("max", st.getMax());
     }
-    for (String k : List.of("idleCpuMsPerSec", "idleThreads", "rtt_p50_us", "rtt_p99_us")) {
+    for (String k : List.of("idleCpuMsPerSec", "idleThreads", "rtt_p50_us", "rtt_p99_us",
+        Markdown.THREADS_PER_TASK, Markdown.FIRST_BURST_THREADS, Markdown.SERVER_UTIL,
+        Markdown.SERVER_LATE)) {
       if (secondary.containsKey(k)) {
         extra.put(k, secondary.get(k).getScore());
       }
@@ -205,6 +232,14 @@ final class BenchRunner {
     }
     if (retained) {
       retainedExtras(r, extra);
+    }
+    if (isBurst(suite)) {
+      // The target is on every later burst: the worst one (a running maximum kept by the
+      // benchmark from the second burst on, warm-ups included), besides the mean.
+      double max = maxOverIterations(r, Markdown.THREADS_PER_TASK_MAX);
+      if (!Double.isNaN(max)) {
+        extra.put(Markdown.THREADS_PER_TASK_MAX, max);
+      }
     }
     Result<?> cpuUtil = secondary.get("cpu.util");
     if (cpuUtil != null) {
@@ -225,6 +260,30 @@ final class BenchRunner {
   /** The retained benchmarks: single shot, one measurement per fork, bytes per queued task. */
   static boolean isRetained(Suite suite) {
     return suite.name().startsWith("retained_");
+  }
+
+  /** The blocking burst benchmarks: single shot, one burst per iteration. */
+  static boolean isBurst(Suite suite) {
+    return suite.name().startsWith("blocking_burst_");
+  }
+
+  /** The blocking closed loops: {@link BlockingThroughput#CLIENTS} JMH threads. */
+  static boolean isClosedLoop(Suite suite) {
+    return suite.name().startsWith("blocking_loop_");
+  }
+
+  /** The largest value of a secondary result over the measured iterations, NaN if none. */
+  private static double maxOverIterations(RunResult r, String key) {
+    double max = Double.NaN;
+    for (BenchmarkResult br : r.getBenchmarkResults()) {
+      for (IterationResult ir : br.getIterationResults()) {
+        Result<?> v = ir.getSecondaryResults().get(key);
+        if (v != null && (Double.isNaN(max) || v.getScore() > max)) {
+          max = v.getScore();
+        }
+      }
+    }
+    return max;
   }
 
   /**

@@ -15,6 +15,16 @@ final class Markdown {
   static final String CPU_EXCL_PACER = "cpuExclPacerNsPerOp";
   static final String RTT_P50 = "rtt_p50_us";
   static final String RTT_P99 = "rtt_p99_us";
+  /** Blocking bursts: platform threads started per task, mean of the measured bursts. */
+  static final String THREADS_PER_TASK = "threadsPerTask";
+  /** The same, the largest of the second and later bursts (the second is a warm-up). */
+  static final String THREADS_PER_TASK_MAX = "threadsPerTaskMax";
+  /** The same in the trial's first burst (a warm-up). */
+  static final String FIRST_BURST_THREADS = "firstBurstThreadsPerTask";
+  /** Socket benchmarks: the echo server thread's CPU / wall time, in cores. */
+  static final String SERVER_UTIL = "serverUtil";
+  /** Socket benchmarks: how late the server's answers were beyond the 5 ms, mean, ms. */
+  static final String SERVER_LATE = "serverLateMs";
 
   /** The original targets: smolscale at least as fast as the fastest peer. */
   static final List<String> FASTEST_TARGETS =
@@ -33,6 +43,25 @@ final class Markdown {
   /** The throughput ratio (best peer / smolscale) at which a throughput target is met. */
   static final double THROUGHPUT_MET = 0.95;
 
+  /** Issue 15's burst targets: smolscale's time per burst against cachedPool's and virtual's. */
+  static final List<String> BURST_TARGETS =
+      List.of("blocking_burst_sleep", "blocking_burst_socket");
+
+  /** Issue 15's closed-loop targets: smolscale's requests/s against the blocking baseline's. */
+  static final List<String> LOOP_TARGETS = List.of("blocking_loop_sleep", "blocking_loop_socket");
+
+  /** Burst: smolscale's time at most this many times cachedPool's. */
+  static final double BURST_VS_CACHED = 1.5;
+
+  /** Burst: smolscale's time at most this many times virtual threads' (JDK 21+). */
+  static final double BURST_VS_VIRTUAL = 2.0;
+
+  /** Closed loop: smolscale's requests/s at least this fraction of the baseline's. */
+  static final double LOOP_MET = 0.8;
+
+  /** Later bursts: smolscale starts at most this many platform threads per task. */
+  static final double THREADS_PER_TASK_MET = 0.10;
+
   private Markdown() {}
 
   /** The value a benchmark is ranked by (see {@link Suite#metric()}); NaN if absent. */
@@ -45,6 +74,9 @@ final class Markdown {
         return m.score();
       case "cpu":
         return m.cpuNsPerOp();
+      case "throughput":
+        // Ranked as time per operation, so that lower is better here too.
+        return m.score() > 0 ? 1 / m.score() : Double.NaN;
       default:
         Double v = m.extra().get(s.metric());
         return v == null ? Double.NaN : v;
@@ -59,6 +91,8 @@ final class Markdown {
         return "CPU/op";
       case "p99":
         return "p99 latency";
+      case "throughput":
+        return "1 / throughput";
       case "idleCpuMsPerSec":
         return "idle CPU ms/s";
       case RETAINED:
@@ -222,9 +256,14 @@ final class Markdown {
           .append(num(my)).append(" vs ").append(num(best.value())).append(' ')
           .append(mine != null && mine.ok() ? mine.unit() : "").append(") |\n");
     }
-    if (!ran(all, "partial_load")) {
-      return b.toString();
+    if (ran(all, "partial_load")) {
+      partialLoadTargets(b, all);
     }
+    blockingTargets(b, all);
+    return b.toString();
+  }
+
+  private static void partialLoadTargets(StringBuilder b, List<Measurement> all) {
     Measurement mine = find(all, "partial_load", SMOLSCALE);
     ToDoubleFunction<Measurement> cpu = Measurement::cpuNsPerOp;
     double my = of(mine, cpu);
@@ -254,7 +293,79 @@ final class Markdown {
         .append(ratio(myP99, bestP99.value())).append(" of ").append(bestP99.executor())
         .append(" (").append(num(myP99)).append(" vs ").append(num(bestP99.value()))
         .append(" µs) |\n");
-    return b.toString();
+  }
+
+  /**
+   * smolscale's entry points that ran a benchmark: {@code smolscale} and {@code
+   * smolscaleBlocking}; {@code smolscale} alone (to be reported as not measured) if neither did.
+   */
+  private static List<String> subjectsOf(List<Measurement> all, String bench) {
+    List<String> out = new java.util.ArrayList<>();
+    for (String e : List.of(SMOLSCALE, ExecutorKind.SMOLSCALE_BLOCKING.param)) {
+      if (find(all, bench, e) != null) {
+        out.add(e);
+      }
+    }
+    return out.isEmpty() ? List.of(SMOLSCALE) : out;
+  }
+
+  /**
+   * Issue 15's targets: bursts within 1.5x cachedPool's time (and 2x virtual's where virtual
+   * threads ran), closed loops at 0.8x the requests/s of virtual threads on JDK 21+ and of
+   * cachedPool before, at most 0.10 platform threads started per task in every burst after the
+   * first (the worst of them). For each of smolscale's two entry points.
+   */
+  private static void blockingTargets(StringBuilder b, List<Measurement> all) {
+    ToDoubleFunction<Measurement> time = Measurement::score;
+    String cached = ExecutorKind.CACHED_POOL.param;
+    String virtual = ExecutorKind.VIRTUAL.param;
+    for (String name : BURST_TARGETS) {
+      if (!ran(all, name)) {
+        continue;
+      }
+      for (String me : subjectsOf(all, name)) {
+        double my = of(find(all, name, me), time);
+        double c = of(find(all, name, cached), time);
+        b.append("| ").append(name).append(": ").append(me).append(" time per burst <= ")
+            .append(num(BURST_VS_CACHED)).append("x ").append(cached).append("'s | ")
+            .append(verdict(my, c, BURST_VS_CACHED)).append(" | ").append(ratio(my, c))
+            .append(" (").append(num(my)).append(" vs ").append(num(c)).append(" ms) |\n");
+        if (find(all, name, virtual) != null) {
+          double v = of(find(all, name, virtual), time);
+          b.append("| ").append(name).append(": ").append(me).append(" time per burst <= ")
+              .append(num(BURST_VS_VIRTUAL)).append("x ").append(virtual).append("'s | ")
+              .append(verdict(my, v, BURST_VS_VIRTUAL)).append(" | ").append(ratio(my, v))
+              .append(" (").append(num(my)).append(" vs ").append(num(v)).append(" ms) |\n");
+        }
+        Measurement m = find(all, name, me);
+        double worst = of(m, x -> extra(x, THREADS_PER_TASK_MAX));
+        b.append("| ").append(name).append(": ").append(me)
+            .append(" platform threads started per task <= ").append(num(THREADS_PER_TASK_MET))
+            .append(" in every later burst | ").append(verdict(worst, THREADS_PER_TASK_MET, 1.0))
+            .append(" | worst ").append(num(worst)).append(", mean ")
+            .append(num(of(m, x -> extra(x, THREADS_PER_TASK)))).append(" (first burst ")
+            .append(num(of(m, x -> extra(x, FIRST_BURST_THREADS)))).append(") |\n");
+      }
+    }
+    // JDK 21+: against virtual threads; before: against the cached pool. The forks run on this
+    // runner's JDK.
+    String ref = Runtime.version().feature() >= 21 ? virtual : cached;
+    for (String name : LOOP_TARGETS) {
+      if (!ran(all, name)) {
+        continue;
+      }
+      double r = of(find(all, name, ref), time);
+      for (String me : subjectsOf(all, name)) {
+        double my = of(find(all, name, me), time);
+        double rel = Double.isNaN(my) || Double.isNaN(r) || r <= 0 ? Double.NaN : my / r;
+        b.append("| ").append(name).append(": ").append(me).append(" requests/s >= ")
+            .append(num(LOOP_MET)).append("x ").append(ref).append("'s | ")
+            .append(Double.isNaN(rel) ? "not measured" : rel >= LOOP_MET ? "MET" : "MISSED")
+            .append(" | ")
+            .append(Double.isNaN(rel) ? "-" : String.format(Locale.ROOT, "%.2fx", rel))
+            .append(" (").append(num(my)).append(" vs ").append(num(r)).append(" requests/s) |\n");
+      }
+    }
   }
 
   private static String verdict(double mine, double peer, double limit) {
@@ -349,7 +460,13 @@ final class Markdown {
         + " best executor's. partial_load also: CPU/op excl. pacer (the process CPU minus the"
         + " benchmark thread's own, which also leaves out what each executor does on the"
         + " submitting thread) and the tick-to-pong round trip, p50 and p99 (mean of the"
-        + " iterations').\n\n");
+        + " iterations'). blocking_burst_*: time per burst (single shots after two warm-up"
+        + " bursts) and platform threads started per task: mean of the measured bursts, worst of"
+        + " the second and later ones, and the first burst's. blocking_loop_*: requests/s of 64"
+        + " clients (higher is better; ranked by its inverse, so vs best is the best's requests/s"
+        + " over this one's). *_socket: the echo server thread's CPU (cores) and how late its"
+        + " answers left beyond the 5 ms (mean). The blocking pools (smolscaleBlocking, cachedPool,"
+        + " kotlinIO) run only the blocking benchmarks.\n\n");
     for (Suite s : suites) {
       if (s.metric().equals(RETAINED)) {
         b.append(retainedTable(s, executors, all, settings));
@@ -367,7 +484,15 @@ final class Markdown {
       boolean latency = s.name().equals("blocking");
       boolean idle = s.name().equals("idle");
       boolean paced = s.name().equals("partial_load");
+      boolean burst = BenchRunner.isBurst(s);
+      boolean socket = s.name().startsWith("blocking_") && s.name().endsWith("_socket");
       b.append("| executor | time/op | CPU/op (µs) | util | alloc/op (B) |");
+      if (burst) {
+        b.append(" threads/task | worst | first burst |");
+      }
+      if (socket) {
+        b.append(" server util | server late (ms) |");
+      }
       if (paced) {
         b.append(" CPU/op excl. pacer (µs) | rtt p50 (µs) | rtt p99 (µs) |");
       }
@@ -378,6 +503,12 @@ final class Markdown {
         b.append(" idle CPU ms/s | idle threads |");
       }
       b.append(" vs best |\n|---|---:|---:|---:|---:|");
+      if (burst) {
+        b.append("---:|---:|---:|");
+      }
+      if (socket) {
+        b.append("---:|---:|");
+      }
       if (paced) {
         b.append("---:|---:|---:|");
       }
@@ -409,6 +540,15 @@ final class Markdown {
         b.append(' ').append(m.unit()).append(" | ").append(num(m.cpuNsPerOp() / 1000))
             .append(" | ").append(num(m.extra().getOrDefault("cpuUtil", Double.NaN)))
             .append(" | ").append(num(m.allocBytesPerOp())).append(" |");
+        if (burst) {
+          b.append(' ').append(num(extra(m, THREADS_PER_TASK))).append(" | ")
+              .append(num(extra(m, THREADS_PER_TASK_MAX))).append(" | ")
+              .append(num(extra(m, FIRST_BURST_THREADS))).append(" |");
+        }
+        if (socket) {
+          b.append(' ').append(num(extra(m, SERVER_UTIL))).append(" | ")
+              .append(num(extra(m, SERVER_LATE))).append(" |");
+        }
         if (paced) {
           b.append(' ').append(num(extra(m, CPU_EXCL_PACER) / 1000)).append(" | ")
               .append(num(extra(m, RTT_P50))).append(" | ").append(num(extra(m, RTT_P99)))

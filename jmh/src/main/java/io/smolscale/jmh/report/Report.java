@@ -22,7 +22,9 @@ import java.util.Locale;
  *                        default: 1 fork, 3 x 0.5 s warm-up, 5 x 0.5 s measured (~13 min)
  *   --out DIR            where report.md, results.json, the charts and logs/ go (default report)
  *   --benchmarks a,b     a subset, by short name (see Suite)
- *   --executors a,b      a subset of executors
+ *   --executors a,b      a subset of executors (each benchmark runs on those of them it lists:
+ *                        the blocking pools smolscaleBlocking, cachedPool and kotlinIO only on
+ *                        the blocking benchmarks, see Suite#executors)
  *   --jvmArg ARG         an extra argument for every forked JVM (repeatable)
  * </pre>
  *
@@ -133,9 +135,9 @@ public final class Report {
       System.out.println("Note: " + n);
     }
     // A peer that starves a benchmark is a finding, not a broken build; a wrong result, an
-    // exception, or smolscale failing in any way is.
+    // exception, or smolscale (either entry point) failing in any way is.
     long starved = results.stream()
-        .filter(m -> m.starved() && !m.executor().equals(ExecutorKind.SMOLSCALE.param)).count();
+        .filter(m -> m.starved() && !ExecutorKind.of(m.executor()).subject()).count();
     long failed = results.stream().filter(m -> !m.ok()).count() - starved;
     if (starved > 0) {
       System.out.println(starved + " peer run(s) STARVED (no progress within " + timeout + " s)");
@@ -159,23 +161,32 @@ public final class Report {
    */
   static List<Measurement> runAll(
       List<Suite> suites, List<String> executors, BenchRunner.Settings settings, File logs) {
-    int total = suites.size() * executors.size();
+    int total = 0;
+    for (Suite suite : suites) {
+      total += executorsOf(suite, executors).size();
+    }
     System.out.printf(
-        Locale.ROOT, "Running %d benchmarks x %d executors (%s) on JDK %s, %d cores%n",
-        suites.size(), executors.size(), settings.describe(), Runtime.version(),
+        Locale.ROOT, "Running %d benchmarks on %d executors, %d pairs (%s) on JDK %s, %d cores%n",
+        suites.size(), executors.size(), total, settings.describe(), Runtime.version(),
         ExecutorKind.cores());
     if (suites.stream().anyMatch(BenchRunner::isRetained)) {
       System.out.printf(Locale.ROOT, "retained_*: %s, %,d tasks per shot%n",
           settings.forks() == 0 ? "1 shot in this JVM" : settings.retainedForks()
               + " fork(s) x 1 shot", settings.retainedTasks());
     }
+    if (suites.stream().anyMatch(BenchRunner::isBurst)) {
+      System.out.printf(Locale.ROOT, "blocking_burst_*: %s%d measured burst(s) of %,d tasks%n",
+          settings.forks() == 0 ? "" : BenchRunner.BURST_WARMUPS + " warm-up + ",
+          settings.burstIterations(),
+          settings.burstTasks());
+    }
     List<Measurement> results = new ArrayList<>();
     Instant start = Instant.now();
     int n = 0;
     for (Suite suite : suites) {
-      for (String executor : executors) {
+      for (String executor : executorsOf(suite, executors)) {
         n++;
-        System.out.printf(Locale.ROOT, "[%2d/%d] %-28s %-14s ", n, total, suite.name(), executor);
+        System.out.printf(Locale.ROOT, "[%2d/%d] %-28s %-17s ", n, total, suite.name(), executor);
         System.out.flush();
         long t0 = System.nanoTime();
         File log = new File(logs, String.format(Locale.ROOT, "%02d-%s-%s.txt", n, suite.name(), executor));
@@ -194,6 +205,17 @@ public final class Report {
       }
     }
     return results;
+  }
+
+  /** The executors of the run that a benchmark runs on, in the run's order. */
+  static List<String> executorsOf(Suite suite, List<String> executors) {
+    List<String> out = new ArrayList<>();
+    for (String e : executors) {
+      if (suite.executors().contains(e)) {
+        out.add(e);
+      }
+    }
+    return out;
   }
 
   static String join(List<String> xs) {

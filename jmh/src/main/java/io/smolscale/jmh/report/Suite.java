@@ -1,19 +1,47 @@
 package io.smolscale.jmh.report;
 
+import io.smolscale.jmh.harness.ExecutorKind;
 import java.util.List;
 
 /**
- * The benchmarks the report runs, in report order, with the JMH include pattern of each and the
- * metric the comparison uses.
+ * The benchmarks the report runs, in report order, with the JMH include pattern of each, the
+ * metric the comparison uses and the executors it runs on.
  *
  * @param name short name in the report
  * @param include JMH include regex (fully qualified method)
- * @param metric what the comparison ranks: "time" (primary score), "cpu" (CPU per op) or an
- *     extra (e.g. "p99", "idleCpuMsPerSec", "retainedBytesPerTask")
+ * @param metric what the comparison ranks: "time" (primary score), "cpu" (CPU per op),
+ *     "throughput" (a rate, ops/s: ranked by its inverse, time per operation, so that lower is
+ *     better as for every other metric) or an extra (e.g. "p99", "idleCpuMsPerSec",
+ *     "retainedBytesPerTask")
  * @param what one line for the report's legend
+ * @param executors the executors it runs on (the report's {@code --executors} selects among
+ *     them): {@link #GENERAL} for most, {@link #EVERY} for the blocking benchmarks
  */
-public record Suite(String name, String include, String metric, String what) {
+public record Suite(String name, String include, String metric, String what,
+    List<String> executors) {
   private static final String P = "io\\.smolscale\\.jmh\\.";
+
+  /**
+   * Every executor but the blocking pools ({@code smolscaleBlocking}, {@code cachedPool}, {@code
+   * kotlinIO}): a thread per blocked task means nothing on message passing, and a cached pool fed
+   * 300 tasks that yield forever grows a thread per yield.
+   */
+  public static final List<String> GENERAL = ExecutorKind.names(false);
+
+  /** Every executor, the blocking pools included: the blocking benchmarks. */
+  public static final List<String> EVERY = ExecutorKind.names(true);
+
+  /**
+   * A benchmark of the general executors.
+   *
+   * @param name short name
+   * @param include JMH include regex
+   * @param metric ranked metric
+   * @param what legend line
+   */
+  public Suite(String name, String include, String metric, String what) {
+    this(name, include, metric, what, GENERAL);
+  }
 
   /** Every benchmark of the module. */
   public static final List<Suite> ALL =
@@ -59,7 +87,20 @@ public record Suite(String name, String include, String metric, String what) {
           new Suite("partial_load", P + "PartialLoad\\.partial_load$", "cpu",
               "4 ping-pong pairs, a message every 200 us: CPU per message"),
           new Suite("blocking", P + "Blocking\\.tiny_task_latency$", "p99",
-              "tiny task latency while every worker sleeps 5 ms at a time"),
+              "tiny task latency while every worker sleeps 5 ms at a time", EVERY),
+          new Suite("blocking_burst_sleep", P + "BlockingThroughput\\.burst_sleep$", "time",
+              "a burst of 1,000 tasks, each sleeping 5 ms, submitted at once: time per burst",
+              EVERY),
+          new Suite("blocking_burst_socket", P + "BlockingThroughput\\.burst_socket$", "time",
+              "a burst of 1,000 tasks, each a loopback TCP round trip answered after 5 ms: time"
+                  + " per burst", EVERY),
+          new Suite("blocking_loop_sleep", P + "BlockingThroughput\\.closed_loop_sleep$",
+              "throughput",
+              "64 clients, each submits a task sleeping 5 ms and waits for it: requests/s", EVERY),
+          new Suite("blocking_loop_socket", P + "BlockingThroughput\\.closed_loop_socket$",
+              "throughput",
+              "64 clients, each submits a task making a TCP round trip answered after 5 ms and"
+                  + " waits for it: requests/s", EVERY),
           new Suite("idle", P + "Idle\\.idle$", "idleCpuMsPerSec",
               "CPU ms/s and live threads 4 s after a burst"),
           new Suite("retained_execute", P + "Retained\\.retained_execute$", "retainedBytesPerTask",
