@@ -30,19 +30,25 @@ import java.util.function.LongSupplier;
  *       fewer than {@code parallelism} replaced workers are still computing: so CPU-bound tasks
  *       can never multiply the threads that compete for the cores beyond twice the parallelism. The JVM tells us what Rust's smolscale could not: a
  *       5 ms database call is seen after two or three ticks, not after a threshold of tens of
- *       milliseconds. A blocked worker stops counting towards parallelism, its whole local queue
+ *       milliseconds. A RUNNABLE thread whose CPU time stands still over three trusted ticks
+ *       (on time, no collection between) and that the kernel has asleep is in a system call (a
+ *       socket read) and is marked too ({@link StallDetector}, {@link JvmClocks}). A mark by
+ *       thread state or system call scores the task's site ({@link BlockingSites}). A blocked worker stops counting towards parallelism, its whole local queue
  *       goes to the global queue, and a replacement is woken or started. Unlike smolscale, this
  *       fires for a single blocked worker, not only when every worker is stuck.
  *   <li><b>Keep blocked queues empty.</b> A blocked worker's task may still push to its local
  *       queue in the window before it sees the mark; every tick re-drains the queues of blocked
  *       workers, so no task stays behind a blocked worker for more than a tick.
+ *   <li><b>Report starvation</b> ({@link StarvationWatch}): every allowed thread blocked while work
+ *       waits, for a second: one {@code System.Logger} warning per episode.
  *   <li><b>Start deferred replacements.</b> Threads beyond parallelism are rate-limited by a
  *       token bucket; if work waits with no worker idle or searching and fewer counted workers
  *       than parallelism, a tick retries the start.
  * </ol>
  *
  * <p>The blocked task's return is handled by {@link Blocking#afterBlockedTask}: the worker
- * rejoins if parallelism allows, otherwise it hands its queue over and retires.
+ * rejoins if parallelism allows, otherwise it hands its queue over and parks as a spare ({@link
+ * Spares}).
  *
  * <p>The clock and the thread-state probe are injected ({@code System::nanoTime} and {@code
  * Thread::getState} outside tests), so the decision table is tested without threads.
@@ -64,7 +70,7 @@ import java.util.function.LongSupplier;
  * are capped ({@code maxThreads}) and rate-limited (a token bucket), and a blocked worker no longer
  * counts towards parallelism, so the number of threads <i>running</i> tasks never exceeds
  * parallelism for long: a thread whose task unblocks rejoins only if a slot is free, otherwise it
- * retires. There is no hill-climbing: the decision is per worker and per tick. See {@code
+ * parks as a spare. There is no hill-climbing: the decision is per worker and per tick. See {@code
  * spec/DESIGN.md}.
  *
  * <p>Observability: every move and every mark is counted in {@code Stats} and emitted as a Flight

@@ -48,7 +48,8 @@ import java.lang.invoke.VarHandle;
  * a task: the owner will come back to it, and if the task is long the balancer moves it within a
  * tick; (ii) blocked: the balancer drains the queue at once and at every tick; (iii) retiring:
  * a worker retires only from the idle state (its queue is empty: only the owner pushes to it) or
- * after a blocked task, when it drains the queue itself first. Parked workers have empty queues.
+ * from the spare state, which it enters after a blocked task once it has drained the queue
+ * itself. Parked workers and spares have empty queues.
  *
  * <p><b>Run state.</b> RUNNING, then SHUTDOWN (no new submissions; queued work still runs), then
  * STOP ({@code shutdownNow}: queued work is removed, tasks that still start are interrupted);

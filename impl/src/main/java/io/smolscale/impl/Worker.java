@@ -68,7 +68,17 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  *   <li>{@code admitted}: see {@link #admit}.
  *   <li>{@code spin}'s waker timestamp: see {@link AdaptiveSpin}.
  *   <li>{@code stall}: the balancer's sampling state, the balancer's alone.
+ *   <li>{@code currentTask}: the task running now, opaque stores by the owner (two per task),
+ *       opaque loads by the monitor to attribute a verdict ({@link BlockingSites}); a stale
+ *       value misattributes one verdict, nothing else.
+ *   <li>{@code tid}: the kernel thread id, written once by the owner at start, volatile.
+ *   <li>the {@code IdleSet.Node} hand-off, while the worker is a spare: see {@link Spares}.
  * </ul>
+ *
+ * <p>A worker whose blocked task returns with parallelism full becomes a <i>spare</i> ({@link
+ * Spares}); a thread of the blocking path starts <i>born blocked</i> with a body ({@link
+ * #bornBlocked}); a task of a site predicted to block is handed to the blocking path instead of
+ * run ({@link BlockingSites}, {@link Blocking#handOff}).
  *
  * <p>Pre-park spin ({@link #spinBeforeParking}): before the sequence above, a worker whose {@link
  * AdaptiveSpin} says so may spin for at most {@code SchedulerConfig.spinBeforePark} watching the
