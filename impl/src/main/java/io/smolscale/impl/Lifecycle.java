@@ -82,7 +82,13 @@ final class Lifecycle {
   void maybeStartWorker() {
     Ctl ctl = pool.ctl;
     // A parked spare first (Spares): a replacement that costs an unpark, not a thread start.
-    if (pool.spares.size() > 0 && ctl.reserveSlot()) {
+    // A loop, not an if: while we held the reserved slot, a spare taking itself out for its own
+    // rejoin was refused the slot, re-published itself and parked having seen it taken; after
+    // releasing the slot we must look at the set again, or at maxThreads the work would wait for
+    // a keep-alive (found by the TLA+ model, tla/spares/Spares_strand_ticks.cfg). Dekker again: we
+    // release (a volatile read-modify-write of counted) then read the set's size; the spare
+    // pushes (a volatile size store) then reads counted.
+    while (pool.spares.size() > 0 && ctl.reserveSlot()) {
       if (pool.spares.popToSearch()) {
         pool.counters.spareRejoins.increment();
         return;

@@ -42,8 +42,10 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * stack's size ({@link Lifecycle#maybeStartWorker}). By Dekker's argument over volatiles, either
  * the waker sees the spare and pops it, or the spare's re-check sees the work and a free slot and
  * rejoins by itself. Without it, at {@code maxThreads} (no new thread can start) a task queued
- * while the last thread was on its way to the set would wait until a keep-alive ran out (the
- * TLA+ model's negative control {@code Bug_SpareNoRecheck}).
+ * while the last thread was on its way to the set would wait until a keep-alive ran out. The
+ * waker's half: after releasing a slot it reserved in vain it reads the set again ({@link
+ * Lifecycle#maybeStartWorker}; the strand without it was found by the model in {@code
+ * spec/tla/spares}).
  *
  * <p>Memory model: the stack's edges are {@link HandOffStack}'s, the counts' are {@link Ctl}'s;
  * the re-check reads the global queue's producers' index and {@code counted} (both volatile)
