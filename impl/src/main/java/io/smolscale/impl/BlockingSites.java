@@ -46,8 +46,9 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * <p><b>Cost on the task path.</b> Nothing until some site has scored (one opaque read of
  * {@code active}); after that, one {@link ClassValue} lookup per task run on a worker.
  *
- * <p>Memory model: the scores are a heuristic shared by the workers and the monitor, updated
- * with opaque reads and writes (no atomicity: a lost update only delays a decision by one run or
+ * <p>Memory model: the scores (and each site's run count, probe gap and passed-probe flag) are a
+ * heuristic shared by the workers, the submitters and the monitor, updated with opaque reads and
+ * writes (no atomicity: a lost update only delays a decision by one run or
  * verdict, and every value stays within [0, {@value #CAP}]); {@code active} is written once
  * (opaque) and read opaquely, since seeing it late only delays the first prediction.
  */
@@ -75,6 +76,7 @@ final class BlockingSites {
     private static final VarHandle SCORE;
     private static final VarHandle RUNS;
     private static final VarHandle GAP;
+    private static final VarHandle PASSED;
 
     static {
       try {
@@ -82,6 +84,7 @@ final class BlockingSites {
         SCORE = l.findVarHandle(Site.class, "score", int.class);
         RUNS = l.findVarHandle(Site.class, "runs", int.class);
         GAP = l.findVarHandle(Site.class, "probeGap", int.class);
+        PASSED = l.findVarHandle(Site.class, "probePassed", boolean.class);
       } catch (ReflectiveOperationException e) {
         throw new ExceptionInInitializerError(e);
       }
@@ -94,6 +97,11 @@ final class BlockingSites {
     private int runs;
     /** Runs until the next probe (opaque, as the score). */
     private int probeGap = PROBE_EVERY;
+    /**
+     * Dispatch passed a due probe on to the workers (opaque, as the score): the next run of the
+     * site a worker takes is the probe, whatever its own count says.
+     */
+    private boolean probePassed;
 
     Site(boolean excluded) {
       this.excluded = excluded;
@@ -112,8 +120,37 @@ final class BlockingSites {
       SCORE.setOpaque(this, Math.max(0, Math.min(CAP, s)));
     }
 
+    /**
+     * From outside ({@code Pool.dispatch}): counts a run of a predicted site; true to start it on
+     * the blocking path at once, false if it is the probe, which is passed on to the workers.
+     * Without the hand-over a worker taking the probe would count it again, from zero, and send
+     * it to the blocking path too: a site fed only from outside would never be probed and, once
+     * predicted, never return to the workers.
+     */
+    boolean startDirect() {
+      if (probeDue()) {
+        PASSED.setOpaque(this, true);
+        return false;
+      }
+      return true;
+    }
+
+    /**
+     * On a worker: counts a run of a predicted site; true if this one is the probe (passed on by
+     * dispatch, or due by the count). Two workers may both take one passed probe, or a task from
+     * inside may take it: either way one more run is observed, which only makes the score a
+     * little fresher.
+     */
+    boolean probeOnWorker() {
+      if ((boolean) PASSED.getOpaque(this)) {
+        PASSED.setOpaque(this, false);
+        return true;
+      }
+      return probeDue();
+    }
+
     /** Counts a run of a predicted site; true if this one is the probe. */
-    boolean probeDue() {
+    private boolean probeDue() {
       int r = (int) RUNS.getOpaque(this) + 1;
       if (r < (int) GAP.getOpaque(this)) {
         RUNS.setOpaque(this, r);

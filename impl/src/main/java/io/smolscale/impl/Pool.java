@@ -160,7 +160,7 @@ final class Pool {
    */
   private boolean startPredicted(Runnable task) {
     BlockingSites.Site site = sites.warmSite(task);
-    if (site == null || !site.predicted() || site.probeDue() || !blocking.handOff(task)) {
+    if (site == null || !site.predicted() || !site.startDirect() || !blocking.handOff(task)) {
       return false;
     }
     counters.directStarts.increment();

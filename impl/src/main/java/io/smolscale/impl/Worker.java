@@ -302,7 +302,7 @@ final class Worker extends IdleSet.Node implements Runnable {
         BlockingSites.Site site = pool.sites.warmSite(task);
         boolean probe = false;
         if (site != null && site.predicted()) {
-          probe = site.probeDue();
+          probe = site.probeOnWorker();
           if (!probe && pool.blocking.handOff(task)) {
             continue; // predicted blocking: started on a thread of its own (BlockingSites)
           }

@@ -18,12 +18,25 @@ import org.junit.jupiter.api.Test;
  * so no test sees another's score.
  */
 class BlockingSitesTest {
+  /**
+   * Feeds one run of a site submitted from outside: dispatch starts it on the blocking path or
+   * passes it to a worker ({@code Pool.startPredicted}), which then takes it as {@link #run}
+   * shows; returns whether it went to the blocking path.
+   */
+  private static boolean runFromOutside(BlockingSites sites, Runnable task, boolean blocks) {
+    Site site = sites.warmSite(task);
+    if (site != null && site.predicted() && site.startDirect()) {
+      return true; // started on a thread of its own at dispatch
+    }
+    return run(sites, task, blocks);
+  }
+
   /** Feeds one run of a site to the predictor as a worker would; returns whether it went away. */
   private static boolean run(BlockingSites sites, Runnable task, boolean blocks) {
     Site site = sites.warmSite(task);
     boolean probe = false;
     if (site != null && site.predicted()) {
-      probe = site.probeDue();
+      probe = site.probeOnWorker();
       if (!probe) {
         return true; // handed to the blocking path
       }
@@ -120,6 +133,35 @@ class BlockingSitesTest {
     assertTrue(
         lastHandOff < BlockingSites.PROBE_EVERY_MAX + 8 * BlockingSites.PROBE_EVERY,
         "still handed off at run " + lastHandOff);
+    Site s = sites.warmSite(task);
+    assertTrue(s == null || !s.predicted());
+  }
+
+  // Proves: a site fed only from outside (an HTTP server's execute) is probed too, and returns
+  // to the workers when it stops blocking: dispatch passes its due probe on, and the worker that
+  // takes it runs it rather than counting it again and handing it off as well.
+  @Test
+  void aSiteFedFromOutsideIsProbedAndReturnsToTheWorkers() {
+    BlockingSites sites = new BlockingSites(true);
+    Runnable task = new Sites.G();
+    sites.blocked(task);
+    sites.blocked(task);
+    int probes = 0;
+    for (int i = 0; i < 5_000; i++) {
+      if (!runFromOutside(sites, task, true)) {
+        probes++;
+      }
+    }
+    assertTrue(probes >= 4 && probes <= 12, "probes of a site that keeps blocking: " + probes);
+    int lastDirect = -1;
+    for (int i = 0; i < 5_000; i++) {
+      if (runFromOutside(sites, task, false)) {
+        lastDirect = i;
+      }
+    }
+    assertTrue(
+        lastDirect < BlockingSites.PROBE_EVERY_MAX + 8 * BlockingSites.PROBE_EVERY,
+        "still started directly at run " + lastDirect);
     Site s = sites.warmSite(task);
     assertTrue(s == null || !s.predicted());
   }

@@ -59,6 +59,12 @@ public final class Sites {
     public void run() {}
   }
 
+  /** Another site. */
+  public static final class G implements Runnable {
+    @Override
+    public void run() {}
+  }
+
   /** A site for the scheduler tests: runs what it is given. */
   public static final class Gated implements Runnable {
     private final Runnable body;

@@ -126,12 +126,16 @@ final class BenchRunner {
     boolean retained = isRetained(suite);
     int forks = s.forks();
     if (forks == 0
-        && (suite.name().equals("context_switch_busy") || suite.name().equals("blocking"))) {
-      // Both leave work behind on the pools that starve them (a chain of yielders; blocking's
-      // feeder, whose trial tear-down JMH skips when the benchmark fails), and JMH keeps a failed
-      // benchmark's state: never run them in the runner's own JVM. Seen on JDK 25: the common
-      // pool's starved blocking run kept its feeder going, and every later run in the JVM
-      // starved or failed.
+        && (suite.name().equals("context_switch_busy") || suite.name().equals("blocking")
+            || isClosedLoop(suite))) {
+      // These leave work behind on the pools that starve them (a chain of yielders; blocking's
+      // feeder, whose trial tear-down JMH skips when the benchmark fails; a closed loop's clients
+      // and their tasks), and JMH keeps a failed benchmark's state: never run them in the
+      // runner's own JVM. Seen on JDK 25: the common pool's starved blocking run kept its feeder
+      // going, and every later run in the JVM starved or failed; the closed loops, in one JVM
+      // after a closed sleep loop on the common pool, starved 1 run in 2 on the common pool's
+      // socket loop, and then every later socket loop starved, smolscale's included (CI, stop
+      // 20). In a JVM of its own each pair completes.
       forks = 1;
     } else if (forks > 0 && retained) {
       // One measurement per fresh JVM: queue arrays keep their capacity once grown (see Retained).
