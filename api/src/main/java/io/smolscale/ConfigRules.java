@@ -140,4 +140,23 @@ final class ConfigRules {
     }
     return prefix;
   }
+
+  /**
+   * Checks a choice of blocking-path threads: {@link BlockingThreads#VIRTUAL} needs virtual
+   * threads (JDK 21+).
+   *
+   * @param mode the value
+   * @return {@code mode}
+   * @throws NullPointerException if it is null
+   * @throws IllegalArgumentException if it is VIRTUAL on an older JDK
+   */
+  static BlockingThreads blockingThreads(BlockingThreads mode) {
+    Objects.requireNonNull(mode, "blockingThreads");
+    if (mode == BlockingThreads.VIRTUAL && Runtime.version().feature() < 21) {
+      throw new IllegalArgumentException(
+          "blockingThreads VIRTUAL needs virtual threads (JDK 21+), this is JDK "
+              + Runtime.version().feature());
+    }
+    return mode;
+  }
 }

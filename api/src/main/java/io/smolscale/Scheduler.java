@@ -5,6 +5,7 @@ import java.lang.Thread.UncaughtExceptionHandler;
 import java.time.Duration;
 import org.checkerframework.checker.lock.qual.GuardSatisfied;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Properties;
 import java.util.Set;
@@ -89,11 +90,13 @@ public interface Scheduler extends ExecutorService, AutoCloseable {
    * Thread.sleep}): its body starts at once on a thread of its own, a parked spare thread of this
    * scheduler or a new one, never waiting behind the workers' queues and never holding a
    * parallelism slot while it blocks (Tokio's {@code spawn_blocking}, Kotlin's {@code
-   * Dispatchers.IO}). The thread counts against {@code maxThreads}; when all of them are in use,
-   * the task waits in the global queue and the worker that takes it marks itself blocked before
-   * running it. When the body returns, the thread joins the workers if a parallelism slot is
-   * free, otherwise it stays as a spare for the keep-alive. Tasks it spawns go to the global
-   * queue. See spec/README.md section 7.
+   * Dispatchers.IO}). The thread is a virtual thread or a platform thread as {@link
+   * Builder#blockingThreads} chose (by default virtual on JDK 24+); it counts against {@code
+   * maxThreads} either way, and when all of them are in use the task waits in the global queue
+   * and the worker that takes it marks itself blocked before running it. When the body returns, a
+   * platform thread joins the workers if a parallelism slot is free, otherwise it stays as a spare
+   * for the keep-alive; a virtual thread ends. Tasks it spawns go to the global queue. See
+   * spec/README.md section 7.
    *
    * @param body the task body
    * @param <T> the result type
@@ -259,6 +262,7 @@ public interface Scheduler extends ExecutorService, AutoCloseable {
     private String threadNamePrefix = "smolscale-worker-";
     private @Nullable ThreadFactory threadFactory;
     private @Nullable UncaughtExceptionHandler handler;
+    private BlockingThreads blockingThreads = BlockingThreads.AUTO;
 
     /**
      * The system property (name='value') that set {@link #parallelism} or {@link #maxThreads},
@@ -277,7 +281,8 @@ public interface Scheduler extends ExecutorService, AutoCloseable {
             "smolscale.preemptionThresholdMillis",
             "smolscale.balancerIntervalMicros",
             "smolscale.spinBeforeParkMicros",
-            "smolscale.threadNamePrefix");
+            "smolscale.threadNamePrefix",
+            "smolscale.blockingThreads");
 
     /** Unknown keys already warned about: one warning per key and JVM, however often read. */
     private static final Set<String> WARNED = ConcurrentHashMap.newKeySet();
@@ -409,6 +414,21 @@ public interface Scheduler extends ExecutorService, AutoCloseable {
     }
 
     /**
+     * Chooses the threads of the blocking path ({@link Scheduler#spawnBlocking(Callable)}, {@link
+     * Scheduler#blockingExecutor()}, tasks learnt to block). Default {@link BlockingThreads#AUTO}:
+     * virtual threads on JDK 24+ unless a thread factory is set, platform threads otherwise.
+     *
+     * @param mode the choice
+     * @return this builder
+     * @throws IllegalArgumentException if {@code mode} is {@link BlockingThreads#VIRTUAL} on a JDK
+     *     without virtual threads
+     */
+    public Builder blockingThreads(BlockingThreads mode) {
+      this.blockingThreads = ConfigRules.blockingThreads(mode);
+      return this;
+    }
+
+    /**
      * Reads the global scheduler's system properties into this builder. Each is optional:
      * <ul>
      *   <li>{@code smolscale.parallelism}: integer, at least 1
@@ -419,6 +439,8 @@ public interface Scheduler extends ExecutorService, AutoCloseable {
      *   <li>{@code smolscale.balancerIntervalMicros}: positive integer, at most 1,000,000
      *   <li>{@code smolscale.spinBeforeParkMicros}: integer, 0 (no spin) to 1,000
      *   <li>{@code smolscale.threadNamePrefix}: non-empty string
+     *   <li>{@code smolscale.blockingThreads}: {@code auto}, {@code platform} or {@code virtual}
+     *       (any case; {@code virtual} needs JDK 21+)
      * </ul>
      *
      *
@@ -480,6 +502,18 @@ public interface Scheduler extends ExecutorService, AutoCloseable {
       if ((v = properties.getProperty("smolscale.threadNamePrefix")) != null) {
         String p = v;
         property("smolscale.threadNamePrefix", v, () -> threadNamePrefix(p));
+      }
+      if ((v = properties.getProperty("smolscale.blockingThreads")) != null) {
+        String p = v.trim().toUpperCase(Locale.ROOT);
+        property("smolscale.blockingThreads", v, () -> {
+          BlockingThreads mode;
+          try {
+            mode = BlockingThreads.valueOf(p);
+          } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("must be auto, platform or virtual", e);
+          }
+          blockingThreads(mode);
+        });
       }
       return this;
     }
@@ -558,7 +592,8 @@ public interface Scheduler extends ExecutorService, AutoCloseable {
           spinBeforePark,
           threadNamePrefix,
           threadFactory,
-          handler);
+          handler,
+          blockingThreads);
     }
 
     /**

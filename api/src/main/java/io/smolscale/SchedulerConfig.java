@@ -23,6 +23,7 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * @param threadFactory makes worker threads, or null for daemon threads named by the prefix
  * @param uncaughtExceptionHandler receives failures of detached tasks, or null for the thread's
  *     default handler
+ * @param blockingThreads which threads run the blocking path
  */
 public record SchedulerConfig(
     int parallelism,
@@ -34,7 +35,8 @@ public record SchedulerConfig(
     Duration spinBeforePark,
     String threadNamePrefix,
     @Nullable ThreadFactory threadFactory,
-    @Nullable UncaughtExceptionHandler uncaughtExceptionHandler) {
+    @Nullable UncaughtExceptionHandler uncaughtExceptionHandler,
+    BlockingThreads blockingThreads) {
 
   /** Upper bound of {@link #parallelism()} and {@link #maxThreads()}. */
   public static final int MAX_THREADS_LIMIT = 32_767;
@@ -58,7 +60,9 @@ public record SchedulerConfig(
    * @param threadNamePrefix prefix of worker thread names
    * @param threadFactory makes worker threads, or null
    * @param uncaughtExceptionHandler receives failures of detached tasks, or null
-   * @throws IllegalArgumentException naming the first bad value
+   * @param blockingThreads which threads run the blocking path
+   * @throws IllegalArgumentException naming the first bad value (also {@link
+   *     BlockingThreads#VIRTUAL} on a JDK without virtual threads)
    * @throws NullPointerException if a required value is null
    */
   public SchedulerConfig {
@@ -75,5 +79,55 @@ public record SchedulerConfig(
     ConfigRules.balancerInterval(balancerInterval);
     ConfigRules.spinBeforePark(spinBeforePark);
     ConfigRules.threadNamePrefix(threadNamePrefix);
+    ConfigRules.blockingThreads(blockingThreads);
+  }
+
+  /**
+   * The configuration of the first release, with {@link BlockingThreads#AUTO}.
+   *
+   * @param parallelism the number of workers that run tasks at once
+   * @param maxThreads the cap on worker threads
+   * @param keepAlive idle time before a worker retires
+   * @param preemption whether stuck workers are replaced
+   * @param preemptionThreshold time in one task before a worker is deemed blocked
+   * @param balancerInterval the balancer's period
+   * @param spinBeforePark the longest pre-park spin, zero to not spin
+   * @param threadNamePrefix prefix of worker thread names
+   * @param threadFactory makes worker threads, or null
+   * @param uncaughtExceptionHandler receives failures of detached tasks, or null
+   * @throws IllegalArgumentException naming the first bad value
+   * @throws NullPointerException if a required value is null
+   */
+  public SchedulerConfig(
+      int parallelism,
+      int maxThreads,
+      Duration keepAlive,
+      boolean preemption,
+      Duration preemptionThreshold,
+      Duration balancerInterval,
+      Duration spinBeforePark,
+      String threadNamePrefix,
+      @Nullable ThreadFactory threadFactory,
+      @Nullable UncaughtExceptionHandler uncaughtExceptionHandler) {
+    this(parallelism, maxThreads, keepAlive, preemption, preemptionThreshold, balancerInterval,
+        spinBeforePark, threadNamePrefix, threadFactory, uncaughtExceptionHandler,
+        BlockingThreads.AUTO);
+  }
+
+  /**
+   * Whether the blocking path runs on virtual threads: {@link BlockingThreads#AUTO} resolved for
+   * this JVM and this configuration (see there).
+   *
+   * @return true for virtual threads
+   */
+  public boolean blockingOnVirtualThreads() {
+    switch (blockingThreads) {
+      case VIRTUAL:
+        return true;
+      case PLATFORM:
+        return false;
+      default:
+        return threadFactory == null && Runtime.version().feature() >= 24;
+    }
   }
 }

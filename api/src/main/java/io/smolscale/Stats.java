@@ -5,15 +5,16 @@ package io.smolscale;
  * are read without a lock and may be momentarily inconsistent with each other; counters (the
  * second group) only grow.
  *
- * @param workers live worker threads (active, parked and blocked)
+ * @param workers live worker threads (active, parked and blocked; platform threads: a blocking
+ *     body on a virtual thread is not a worker, see {@link BlockingThreads})
  * @param active workers counted towards parallelism and not parked
  * @param parked workers parked in the idle set
  * @param blocked workers marked blocked inside a task (preempted or compensating)
  * @param queuedGlobal tasks waiting in the global queue
  * @param queuedLocal tasks waiting in the workers' local queues
  * @param spawned tasks accepted for execution
- * @param completed queued runnables the workers have run (a task cancelled before it started
- *     counts too: its runnable ran and did nothing)
+ * @param completed queued runnables the workers have run, and blocking bodies run on virtual
+ *     threads (a task cancelled before it started counts too: its runnable ran and did nothing)
  * @param localPushes tasks pushed to the local queue of the worker that spawned or woke them
  * @param globalPushes tasks pushed to the global queue from outside threads or blocked workers,
  *     plus one per local-queue overflow (batches moved by sharing are counted in {@code

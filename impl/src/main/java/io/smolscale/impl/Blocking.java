@@ -1,8 +1,9 @@
 package io.smolscale.impl;
 
 import io.smolscale.impl.jfr.JfrEvents;
-import java.util.concurrent.Executor;
-import java.util.concurrent.Executors;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadFactory;
 import java.util.function.BooleanSupplier;
 import org.checkerframework.checker.lock.qual.GuardSatisfied;
 import org.checkerframework.checker.nullness.qual.Nullable;
@@ -34,7 +35,10 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * spawnBlocking}, the {@code blockingExecutor} view, a site the {@link BlockingSites} predictor
  * has learnt) starts at once on a spare or on a new thread under {@code maxThreads}, born
  * blocked: it never holds a parallelism slot while it blocks, and no worker waits for the monitor
- * to notice it. With every allowed thread in use it is queued as a {@link Declared} task, which
+ * to notice it. With {@link io.smolscale.BlockingThreads#VIRTUAL} (the default on JDK 24+) the
+ * new thread is a virtual one, which holds a place under {@code maxThreads} while its body runs
+ * and then ends ({@link Lifecycle#virtualBodyExited}); spares then serve only the replacements of
+ * blocked workers. With every allowed thread in use it is queued as a {@link Declared} task, which
  * tries the hand-off again when a worker takes it and otherwise marks that worker blocked before
  * the body runs (Kotlin's {@code Dispatchers.IO} tasks mark their worker the same way): nothing
  * is dropped, nothing waits for detection.
@@ -48,31 +52,66 @@ import org.checkerframework.checker.nullness.qual.Nullable;
 final class Blocking {
   private final Pool pool;
 
-  /** Whether the scheduler is stopping (a blocked worker then never rejoins); made once. */
-  private final BooleanSupplier stopping;
+  /**
+   * Whether the scheduler is stopping (a blocked worker then never rejoins); made once, shared
+   * with {@link Spares} (a method reference allocates where it is written, per call).
+   */
+  final BooleanSupplier stopping;
 
   /**
-   * The blocking path on virtual threads (JDK 21+, {@code
-   * smolscale.debug.blockingOnVirtualThreads=true}, an A/B switch), else null: see spec/DESIGN.md
-   * section 6.1 for the measurement that decided the default.
+   * Makes the blocking path's virtual threads ({@link io.smolscale.BlockingThreads}: the
+   * configuration chose them, JDK 21+), else null for platform threads (spares and worker
+   * threads). See spec/DESIGN.md section 6.1 for the measurement behind the default.
    */
-  private final @Nullable Executor virtual;
+  private final @Nullable ThreadFactory virtualThreads;
+
+  /**
+   * The virtual threads running blocking bodies, for {@code shutdownNow}'s interrupts. Dekker
+   * pair with {@link Pool#toStop}: the starter adds the thread before it starts and the body
+   * reads the run state first; {@code shutdownNow} writes STOP, then reads this set (both sides
+   * volatile: {@link ConcurrentHashMap}'s and the run state's). So a body is either interrupted
+   * or starts interrupted.
+   */
+  private final Set<Thread> virtualRunning = ConcurrentHashMap.newKeySet();
 
   Blocking(Pool pool) {
     this.pool = pool;
     this.stopping = pool::isStopping;
-    this.virtual =
-        Boolean.getBoolean("smolscale.debug.blockingOnVirtualThreads") ? virtualExecutor() : null;
+    this.virtualThreads =
+        pool.config.blockingOnVirtualThreads()
+            ? virtualThreadFactory(pool.config.threadNamePrefix() + "blocking-")
+            : null;
   }
 
-  /** {@code Executors.newVirtualThreadPerTaskExecutor()} where it exists (JDK 21+), else null. */
+  /**
+   * {@code Thread.ofVirtual().name(prefix, 0).factory()}, through reflection: this class is
+   * compiled for JDK 17. The configuration allows virtual threads only on JDK 21+.
+   */
   @SuppressWarnings("argument") // Method.invoke(null) for a static method: annotated non-null
-  private static @Nullable Executor virtualExecutor() {
+  private static ThreadFactory virtualThreadFactory(String prefix) {
     try {
-      return (Executor)
-          Executors.class.getMethod("newVirtualThreadPerTaskExecutor").invoke(null);
+      Object builder = Thread.class.getMethod("ofVirtual").invoke(null);
+      Class<?> api = Class.forName("java.lang.Thread$Builder");
+      builder = api.getMethod("name", String.class, long.class).invoke(builder, prefix, 0L);
+      ThreadFactory f = (ThreadFactory) api.getMethod("factory").invoke(builder);
+      if (f == null) {
+        throw new IllegalStateException("Thread.Builder.factory() returned null");
+      }
+      return f;
     } catch (ReflectiveOperationException | RuntimeException e) {
-      return null;
+      throw new IllegalStateException("virtual threads are not available on this JVM", e);
+    }
+  }
+
+  /** Blocking bodies running on virtual threads now (counted in {@code Ctl.threads}). */
+  int virtualBodies() {
+    return virtualRunning.size();
+  }
+
+  /** {@code shutdownNow}: interrupts every blocking body running on a virtual thread. */
+  void interruptVirtualBodies() {
+    for (Thread t : virtualRunning) {
+      t.interrupt();
     }
   }
 
@@ -153,10 +192,9 @@ final class Blocking {
    * @return true if a thread took it; false if none could (the caller runs or queues it)
    */
   boolean handOff(Runnable body) {
-    Executor v = virtual;
+    ThreadFactory v = virtualThreads;
     if (v != null) {
-      v.execute(() -> runReported(body));
-      return true;
+      return pool.ctl.reserveBlockingThread() && startVirtual(v, body);
     }
     if (pool.spares.popForBody(body)) {
       pool.counters.spareHandoffs.increment();
@@ -165,11 +203,45 @@ final class Blocking {
     return pool.ctl.reserveBlockingThread() && pool.lifecycle.startBlockingWorker(body);
   }
 
-  private void runReported(Runnable body) {
+  /**
+   * Starts a body on a new virtual thread; its place under {@code maxThreads} is reserved. It is
+   * never a worker: not awake (the monitor has nothing to watch), not registered, no spare after.
+   * If the start fails the place is given back and the failure reported as a thread start's is;
+   * the caller keeps the body.
+   */
+  private boolean startVirtual(ThreadFactory f, Runnable body) {
+    Thread t = null;
     try {
+      t = f.newThread(() -> runVirtual(body));
+      if (t == null) {
+        throw new IllegalStateException("the virtual thread factory returned null");
+      }
+      virtualRunning.add(t);
+      t.start();
+      return true;
+    } catch (RuntimeException | Error e) {
+      if (t != null) {
+        virtualRunning.remove(t);
+      }
+      pool.ctl.blockingStartFailed(false);
+      pool.lifecycle.startFailed("smolscale could not start a virtual thread for a blocking task", e);
+      return false;
+    }
+  }
+
+  private void runVirtual(Runnable body) {
+    Thread me = Thread.currentThread();
+    try {
+      if (pool.isStopping()) {
+        me.interrupt(); // shutdownNow ran before this body: it starts interrupted, as on a worker
+      }
       body.run();
     } catch (Throwable t) {
       pool.reportUncaught(t); // a raw runnable has no handle: reported, as on a worker
+    } finally {
+      virtualRunning.remove(me);
+      pool.counters.virtualCompleted.increment();
+      pool.lifecycle.virtualBodyExited();
     }
   }
 

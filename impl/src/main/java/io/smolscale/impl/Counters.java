@@ -31,6 +31,8 @@ final class Counters {
   final LongAdder spareHandoffs = new LongAdder();
   /** Replacements that took a parked spare instead of starting a thread. */
   final LongAdder spareRejoins = new LongAdder();
+  /** Blocking bodies that ran on virtual threads (counted in {@code completed}). */
+  final LongAdder virtualCompleted = new LongAdder();
   final LongAdder spinHits = new LongAdder();
   final LongAdder spinMisses = new LongAdder();
   private final LongAdder retiredLocalPushes = new LongAdder();
@@ -56,7 +58,7 @@ final class Counters {
    * The snapshot.
    *
    * @param ws the live workers, read in the same step as {@link #retire} under the registry lock
-   * @param threads live worker threads
+   * @param threads live platform threads of the scheduler (virtual blocking bodies excluded)
    * @param counted workers counted towards parallelism
    * @param parked workers in the idle set
    * @param spares parked spares (marked blocked, but parked: reported as parked, not blocked)
@@ -66,7 +68,7 @@ final class Counters {
   Stats snapshot(
       Worker[] ws, int threads, int counted, int parked, int spares, long queuedGlobal) {
     long localPushes = retiredLocalPushes.sum();
-    long completed = retiredCompleted.sum();
+    long completed = retiredCompleted.sum() + virtualCompleted.sum();
     long queuedLocal = 0;
     int blocked = 0;
     for (Worker w : ws) {

@@ -254,7 +254,8 @@ final class Ctl extends CtlAwake {
 
   /**
    * Edge none → BLOCKING-RESERVED: a thread for the blocking path, under {@code maxThreads}, with
-   * no parallelism slot and no token (the blocking path starts a body at once or not at all).
+   * no parallelism slot and no token (the blocking path starts a body at once or not at all). A
+   * virtual thread's body holds the place too, never awake, until {@link #threadExited}.
    *
    * @return true if reserved; the caller must then start it or {@link #blockingStartFailed}
    */

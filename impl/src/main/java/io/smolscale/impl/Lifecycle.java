@@ -170,7 +170,7 @@ final class Lifecycle {
    * Records a failed start: the first failure of an episode is reported (the next success ends
    * it), so a factory that keeps failing is neither silent nor a flood of reports.
    */
-  private void startFailed(String what, Throwable e) {
+  void startFailed(String what, Throwable e) {
     IllegalStateException failure = new IllegalStateException(what, e);
     boolean firstOfEpisode = startFailure == null;
     startFailure = failure;
@@ -282,6 +282,23 @@ final class Lifecycle {
     }
   }
 
+  /**
+   * A blocking body's virtual thread is ending ({@link Blocking}): its place under {@code
+   * maxThreads} ({@link Ctl#reserveBlockingThread}) is free again. It was never awake, parked or
+   * registered, so this is {@link #onWorkerExit}'s tail only: a thread place that work waiting in
+   * the global queue may now need (at the cap, its {@code wakeOne} could not start a worker), and
+   * termination if it was the last.
+   */
+  void virtualBodyExited() {
+    int left = pool.ctl.threadExited();
+    if (!pool.global.isEmpty()) {
+      pool.wakeOne();
+    }
+    if (left == 0 && pool.isShuttingDown()) {
+      tryTerminate();
+    }
+  }
+
   // ------------------------------------------------------------------ termination
 
   /**
@@ -357,7 +374,7 @@ final class Lifecycle {
     synchronized (registryLock) {
       return pool.counters.snapshot(
           workers,
-          pool.ctl.threads(),
+          Math.max(0, pool.ctl.threads() - pool.blocking.virtualBodies()),
           pool.ctl.counted(),
           pool.idle.size(),
           pool.spares.size(),

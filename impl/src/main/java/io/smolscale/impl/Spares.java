@@ -115,7 +115,7 @@ final class Spares {
           if (shuttingDown) {
             return null;
           }
-          if (ctl.blockedToRunning(pool::isStopping)) {
+          if (ctl.blockedToRunning(pool.blocking.stopping)) {
             return REJOINED;
           }
           continue; // the slot went to someone else meanwhile: park as a spare after all

@@ -299,6 +299,7 @@ public final class WorkBalancingScheduler extends AbstractExecutorService
         t.interrupt();
       }
     }
+    pool.blocking.interruptVirtualBodies();
     never.addAll(spill.drain());
     never.addAll(global.drain());
     never.replaceAll(Blocking::unwrap); // the user's runnables, not our blocking-path wrappers

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.smolscale.BlockingThreads;
 import io.smolscale.Scheduler;
 import io.smolscale.Stats;
 import io.smolscale.Task;
@@ -47,8 +48,12 @@ import org.junit.jupiter.params.provider.ValueSource;
 class BlockingPathTest {
   private static final long BOUND_S = 30;
 
+  /** Platform threads: these tests prove the spares' and worker threads' side of the path. */
   private static Scheduler.Builder builder(String name) {
-    return Scheduler.builder().parallelism(1).threadNamePrefix("test-bp-" + name + "-");
+    return Scheduler.builder()
+        .parallelism(1)
+        .threadNamePrefix("test-bp-" + name + "-")
+        .blockingThreads(BlockingThreads.PLATFORM);
   }
 
   private static void await(CountDownLatch l, String what) throws InterruptedException {

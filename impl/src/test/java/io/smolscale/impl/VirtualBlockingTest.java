@@ -1,0 +1,311 @@
+package io.smolscale.impl;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.smolscale.BlockingThreads;
+import io.smolscale.Scheduler;
+import io.smolscale.Task;
+import io.smolscale.testsites.Sites;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The blocking path on virtual threads ({@link BlockingThreads}): which threads {@code AUTO}
+ * picks, and that a virtual body keeps the platform path's contracts: a place under {@code
+ * maxThreads} while it runs (the queued fallback beyond it), termination waits for it, {@code
+ * shutdownNow} interrupts it, a failure is reported and frees its place. The tests that need
+ * virtual threads are skipped below JDK 21 (CI runs them on JDK 25). Every wait is on an event,
+ * bounded so that a broken scheduler fails instead of hanging.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class VirtualBlockingTest {
+  private static final long BOUND_S = 30;
+  private static final int JDK = Runtime.version().feature();
+
+  private static Scheduler.Builder builder(String name) {
+    return Scheduler.builder().parallelism(1).threadNamePrefix("test-vb-" + name + "-");
+  }
+
+  private static Scheduler.Builder virtual(String name) {
+    assumeTrue(JDK >= 21, "virtual threads need JDK 21+");
+    return builder(name).blockingThreads(BlockingThreads.VIRTUAL);
+  }
+
+  private static boolean isVirtual(Thread t) {
+    try {
+      return (Boolean) Thread.class.getMethod("isVirtual").invoke(t);
+    } catch (NoSuchMethodException e) {
+      return false; // JDK 17: no virtual threads
+    } catch (ReflectiveOperationException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  private static void await(CountDownLatch l, String what) throws InterruptedException {
+    assertTrue(l.await(BOUND_S, TimeUnit.SECONDS), "not within " + BOUND_S + " s: " + what);
+  }
+
+  /**
+   * Shuts down and waits, bounded: a scheduler whose termination is broken fails the test here
+   * instead of hanging it in {@code close()}.
+   */
+  private static void closeBounded(Scheduler s) throws InterruptedException {
+    s.shutdown();
+    assertTrue(s.awaitTermination(BOUND_S, TimeUnit.SECONDS), "not terminated: " + s.stats());
+  }
+
+  /** Whether a blocking body of {@code s} runs on a virtual thread. */
+  private static boolean bodyRunsVirtual(Scheduler s) throws Exception {
+    return s.spawnBlocking(() -> isVirtual(Thread.currentThread())).get(BOUND_S, TimeUnit.SECONDS);
+  }
+
+  /**
+   * Proves: AUTO is virtual on JDK 24+ without a thread factory, platform with one and below JDK
+   * 24; PLATFORM is platform everywhere.
+   */
+  @Test
+  void autoPicksVirtualThreadsOnlyFromJdk24AndNeverWithAThreadFactory() throws Exception {
+    Scheduler auto = builder("auto").build();
+    try {
+      assertEquals(JDK >= 24, bodyRunsVirtual(auto), "AUTO on JDK " + JDK);
+    } finally {
+      closeBounded(auto);
+    }
+    Scheduler factory = builder("auto-factory").threadFactory(Thread::new).build();
+    try {
+      assertFalse(bodyRunsVirtual(factory), "AUTO with a thread factory keeps its threads");
+    } finally {
+      closeBounded(factory);
+    }
+    Scheduler s = builder("platform").blockingThreads(BlockingThreads.PLATFORM).build();
+    try {
+      assertFalse(bodyRunsVirtual(s));
+    } finally {
+      closeBounded(s);
+    }
+  }
+
+  /** Proves: bad choices are refused, naming the setting or the property. */
+  @Test
+  void aBadChoiceIsRefusedNamingIt() {
+    if (JDK < 21) {
+      IllegalArgumentException e =
+          assertThrows(
+              IllegalArgumentException.class,
+              () -> Scheduler.builder().blockingThreads(BlockingThreads.VIRTUAL));
+      assertTrue(e.getMessage().contains("blockingThreads VIRTUAL needs"), e.getMessage());
+    }
+    assertThrows(NullPointerException.class, () -> Scheduler.builder().blockingThreads(null));
+    Properties p = new Properties();
+    p.setProperty("smolscale.blockingThreads", "virtuel");
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> Scheduler.builder().fromProperties(p));
+    assertTrue(
+        e.getMessage().contains("smolscale.blockingThreads='virtuel'")
+            && e.getMessage().contains("auto, platform or virtual"),
+        e.getMessage());
+    p.setProperty("smolscale.blockingThreads", " Platform ");
+    assertEquals(
+        BlockingThreads.PLATFORM,
+        Scheduler.builder().fromProperties(p).toConfig().blockingThreads());
+  }
+
+  /**
+   * Proves: a virtual body runs on a named virtual thread, and blocking bodies submitted from
+   * outside start no platform thread at all (no worker is needed to run them).
+   */
+  @Test
+  void virtualBodiesRunOnNamedVirtualThreadsAndStartNoPlatformThread() throws Exception {
+    Scheduler s = virtual("named").build();
+    try {
+      List<Task<String>> tasks = new ArrayList<>();
+      for (int i = 0; i < 20; i++) {
+        tasks.add(
+            s.spawnBlocking(
+                () -> {
+                  Thread me = Thread.currentThread();
+                  Thread.sleep(1);
+                  return isVirtual(me) + " " + me.getName();
+                }));
+      }
+      for (Task<String> t : tasks) {
+        String r = t.get(BOUND_S, TimeUnit.SECONDS);
+        assertTrue(r.startsWith("true test-vb-named-blocking-"), r);
+      }
+      // A handle completes inside its body's run, before the body's thread has ended.
+      Await.until(
+          Duration.ofSeconds(BOUND_S),
+          () -> s.stats().completed() == 20,
+          () -> "bodies counted complete: " + s.stats());
+      assertEquals(0, s.stats().threadsStarted(), "platform threads started: " + s.stats());
+    } finally {
+      closeBounded(s);
+    }
+  }
+
+  /**
+   * Proves: virtual bodies hold places under maxThreads; beyond the cap a body waits in the
+   * global queue (it never runs beyond the cap), and runs once a place is free.
+   */
+  @Test
+  void virtualBodiesCountAgainstMaxThreads() throws Exception {
+    Scheduler s = virtual("cap").maxThreads(2).preemption(false).build();
+    try {
+      AtomicInteger inFlight = new AtomicInteger();
+      AtomicInteger most = new AtomicInteger();
+      CountDownLatch release = new CountDownLatch(1);
+      List<Task<Void>> tasks = new ArrayList<>();
+      for (int i = 0; i < 4; i++) {
+        tasks.add(
+            s.spawnBlocking(
+                () -> {
+                  most.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+                  try {
+                    release.await(BOUND_S, TimeUnit.SECONDS);
+                  } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                  } finally {
+                    inFlight.decrementAndGet();
+                  }
+                }));
+      }
+      // Two bodies hold both places; the other two are queued, so they cannot be running.
+      Await.until(
+          Duration.ofSeconds(BOUND_S),
+          () -> inFlight.get() == 2 && s.stats().queuedGlobal() == 2,
+          () -> "in flight " + inFlight.get() + ", " + s.stats());
+      assertEquals(2, most.get());
+      release.countDown();
+      for (Task<Void> t : tasks) {
+        t.get(BOUND_S, TimeUnit.SECONDS);
+      }
+      assertTrue(most.get() <= 2, "bodies at once: " + most.get());
+    } finally {
+      closeBounded(s);
+    }
+  }
+
+  /** Proves: shutdown's termination waits for a running virtual body; then it terminates. */
+  @Test
+  void terminationWaitsForAVirtualBody() throws Exception {
+    Scheduler s = virtual("term").build();
+    CountDownLatch started = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    Task<String> t =
+        s.spawnBlocking(
+            () -> {
+              started.countDown();
+              release.await(BOUND_S, TimeUnit.SECONDS);
+              return "done";
+            });
+    await(started, "the body to start");
+    s.shutdown();
+    assertFalse(s.isTerminated(), "terminated while a blocking body still runs");
+    release.countDown();
+    assertTrue(s.awaitTermination(BOUND_S, TimeUnit.SECONDS));
+    assertEquals("done", t.get(BOUND_S, TimeUnit.SECONDS));
+  }
+
+  /** Proves: shutdownNow interrupts a virtual body, and the scheduler then terminates. */
+  @Test
+  void shutdownNowInterruptsAVirtualBody() throws Exception {
+    Scheduler s = virtual("stop").build();
+    CountDownLatch started = new CountDownLatch(1);
+    CountDownLatch interrupted = new CountDownLatch(1);
+    s.spawnBlocking(
+        () -> {
+          started.countDown();
+          try {
+            new CountDownLatch(1).await(BOUND_S, TimeUnit.SECONDS);
+          } catch (InterruptedException e) {
+            interrupted.countDown();
+          }
+        });
+    await(started, "the body to start");
+    s.shutdownNow();
+    await(interrupted, "the body's interrupt");
+    assertTrue(s.awaitTermination(BOUND_S, TimeUnit.SECONDS));
+  }
+
+  /**
+   * Proves: a raw runnable that throws on a virtual thread is reported, and its place under
+   * maxThreads is freed (with maxThreads 1, the next body could not start otherwise: it would wait
+   * in the queue for a worker that cannot start).
+   */
+  @Test
+  void aFailingVirtualBodyIsReportedAndFreesItsPlace() throws Exception {
+    ConcurrentLinkedQueue<Throwable> reported = new ConcurrentLinkedQueue<>();
+    CountDownLatch reportedOne = new CountDownLatch(1);
+    Scheduler s =
+        virtual("fail")
+            .maxThreads(1)
+            .uncaughtExceptionHandler(
+                (th, e) -> {
+                  reported.add(e);
+                  reportedOne.countDown();
+                })
+            .build();
+    try {
+      s.blockingExecutor()
+          .execute(
+              () -> {
+                throw new IllegalStateException("planted");
+              });
+      await(reportedOne, "the failure report");
+      assertEquals("planted", reported.peek().getMessage());
+      // The report comes before the place is given back: wait for the body's end. completed is
+      // counted first, then the place freed, so both together mean the place is free.
+      Await.until(
+          Duration.ofSeconds(BOUND_S),
+          () -> s.stats().completed() == 1 && s.stats().workers() == 0,
+          () -> "the failed body's place was not freed: " + s.stats());
+      assertTrue(bodyRunsVirtual(s), "the next body ran on a virtual thread");
+    } finally {
+      closeBounded(s);
+    }
+  }
+
+  /**
+   * Proves: the predictor's routing uses the virtual path too: once the monitor has seen a site
+   * block on a worker, the site's next task runs on a virtual thread.
+   */
+  @Test
+  void aLearntSiteRunsOnVirtualThreads() throws Exception {
+    Scheduler s = virtual("learns").build();
+    try {
+      Runnable sleepy =
+          () -> {
+            try {
+              Thread.sleep(10); // long enough for the monitor to see
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+          };
+      BlockingSites sites = ((WorkBalancingScheduler) s).pool().sites;
+      Sites.A probe = new Sites.A(sleepy);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(BOUND_S);
+      while (sites.warmSite(probe) == null || !sites.warmSite(probe).predicted()) {
+        assertTrue(System.nanoTime() < deadline, "never learnt");
+        s.spawn(new Sites.A(sleepy)).get(BOUND_S, TimeUnit.SECONDS);
+      }
+      boolean[] onVirtual = new boolean[1];
+      s.spawn(new Sites.A(() -> onVirtual[0] = isVirtual(Thread.currentThread())))
+          .get(BOUND_S, TimeUnit.SECONDS);
+      assertTrue(onVirtual[0], "the learnt site's next task ran on a worker");
+    } finally {
+      closeBounded(s);
+    }
+  }
+}
