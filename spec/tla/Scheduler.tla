@@ -17,9 +17,19 @@
 (*                                                                         *)
 (* Starting a worker thread can fail (the thread factory throws or        *)
 (* returns null, or Thread.start cannot make a native thread), at most     *)
-(* MaxStartFailures times; then the failed starter wakes a sleeper if work *)
-(* waits, and the balancer thread, which otherwise lives only while worker *)
-(* threads exist, stays alive and retries the start.                       *)
+(* MaxStartFailures times; then the failed starter wakes a sleeper, or    *)
+(* else pops a spare, if work waits, and the balancer thread, which        *)
+(* otherwise lives only while worker threads exist, stays alive and        *)
+(* retries the start.                                                      *)
+(*                                                                         *)
+(* Spares (io.smolscale.impl.Spares): a blocked worker whose task returns  *)
+(* with no parallelism slot free parks as a spare (a live thread, not      *)
+(* counted, not awake) after publishing itself in the spare set and        *)
+(* re-checking; a replacement (Lifecycle.maybeStartWorker) reserves a slot *)
+(* and pops a spare before it starts a thread; the blocking path           *)
+(* (Blocking.submit, handOff) hands a body to a popped spare or to a new   *)
+(* thread started blocked, under MaxThreads, else queues it as a Declared  *)
+(* task; a spare whose keep-alive passes leaves the set and exits.         *)
 (*                                                                         *)
 (* The constant Bug plants one known protocol bug (negative controls, see  *)
 (* the Bug_*.cfg files); Bug = "none" is the protocol as built.            *)
@@ -37,11 +47,18 @@ CONSTANTS
     MaxStartFailures, \* how many worker starts may fail in a behaviour: bounds the state space
     LateStartFailure, \* whether a start may also fail in Thread.start(), after the new worker
                       \* was counted as searching (else only the thread factory fails)
+    MaxPreempt,     \* how many times the balancer may preempt a worker that is not inside a
+                    \* blocking call (the COMPUTING verdict): bounds the state space
+    NBlockingPath,  \* how many of the NTasks are blocking-path submissions from outside
+                    \* (spawnBlocking, blockingExecutor: Blocking.submit); the others are
+                    \* ordinary tasks (execute, spawn)
     Bug             \* "none", or the planted bug of a negative control
 
 Bugs == {"none", "ParkNoRecheck", "RetireNoDrain", "WakeByPermit",
          "NoThreadCap", "DrainBlockedOnce", "SpinLeavesCount",
-         "NoRetryAfterFailedStart", "BalancerExitNoRecheck", "LateStartFailNoWake"}
+         "NoRetryAfterFailedStart", "BalancerExitNoRecheck", "LateStartFailNoWake",
+         "SpareNoRecheck", "SpareTimeoutIgnoresPop", "BlockingIgnoresCap",
+         "WakerNoRecheckAfterRelease", "StartFailNoSparePop"}
 
 ASSUME /\ Parallelism \in Nat \ {0}
        /\ MaxThreads \in Nat /\ MaxThreads >= Parallelism
@@ -52,14 +69,20 @@ ASSUME /\ Parallelism \in Nat \ {0}
        /\ MaxBlocking \in 0..NTasks
        /\ MaxStartFailures \in Nat
        /\ LateStartFailure \in BOOLEAN
+       /\ MaxPreempt \in Nat
+       /\ NBlockingPath \in 0..NTasks
        /\ Bug \in Bugs
 
 Slots  == 1..NSlots
 Tasks  == 1..NTasks
 NoTask == 0
+BPTasks  == {t \in Tasks : t > NTasks - NBlockingPath}   \* blocking-path submissions
+RegTasks == Tasks \ BPTasks                               \* ordinary tasks
+Rejoin == -1       \* the hand-off Spares.REJOIN (NoTask: no hand-off, a task: a body)
 
 (***************************************************************************)
-(* Worker program counter (Worker.run, Worker.idle, Blocking, Lifecycle):  *)
+(* Worker program counter (Worker.run, Worker.idle, Blocking, Lifecycle,   *)
+(* Spares):                                                                *)
 (*   "off"    no thread in this slot                                       *)
 (*   "find"   Worker.findTask                                              *)
 (*   "chain"  found a task as the last searcher: wake the next if needed   *)
@@ -78,6 +101,22 @@ NoTask == 0
 (*            searching and awake, no thread; its starter then undoes the  *)
 (*            counts, wakes a sleeper if work waits and calls              *)
 (*            balancer.ensureRunning() (Lifecycle.startWorker's catch).    *)
+(* The spare life cycle (Worker.afterBlocked, Spares.await, Spares.park):  *)
+(*   "spush"  Ctl.blockedToSpare and Spares.push (publish the spare)       *)
+(*   "sc1"    the re-check, first read: ctl.counted() < parallelism        *)
+(*   "sc2"    the re-check, second read: !global.isEmpty(), then           *)
+(*            Spares.remove (and Ctl.spareToAwake)                         *)
+(*   "srj"    removed itself: Ctl.blockedToRunning (REJOINED), or loop     *)
+(*   "spark"  Spares.park: parked, or reading its hand-off                 *)
+(*   "sto"    the keep-alive passed: Spares.remove, or act on the hand-off *)
+(* A queued blocking-path task (Blocking.Declared.run) on a worker:        *)
+(*   "decl"   Blocking.handOff: Spares.popForBody                          *)
+(*   "dres"   Blocking.handOff: Ctl.reserveBlockingThread and              *)
+(*            Lifecycle.startBlockingWorker                                *)
+(*   "dmark"  no thread: Blocking.markBlocked(w, DECLARED), then the body  *)
+(*   "dret"   the hand-off succeeded: the wrapper returns                  *)
+(*   "bfail"  a blocking-path start whose Thread.start will throw: the     *)
+(*            thread reserved and awake, born blocked, no thread behind it *)
 (***************************************************************************)
 VARIABLES
     pc,          \* [Slots -> PCs]
@@ -90,55 +129,129 @@ VARIABLES
     permit,      \* [Slots -> BOOLEAN]  Parker state NOTIFIED
     cur,         \* [Slots -> Tasks \cup {NoTask}] the task being run
     local,       \* [Slots -> Seq(Tasks)] LocalQueue contents, head = oldest
-    global,      \* Seq(Tasks)  GlobalQueue contents
+    global,      \* Seq(Tasks)  GlobalQueue contents (a blocking-path task there is a Declared)
     idle,        \* SUBSET Slots  IdleSet membership (Node.linked)
     nsearch,     \* IdleSet.searching
-    tstate,      \* [Tasks -> {"new","queued","running","done"}]
+    tstate,      \* [Tasks -> {"new","queued","held","handed","running","done"}]
+                 \*   "held": a Declared wrapper taken by a worker, the body not yet placed;
+                 \*   "handed": the body is a popped spare's hand-off, not yet run
     blockedOnce, \* [Tasks -> BOOLEAN] a task blocks at most once (keeps the model finite)
     runs,        \* [Tasks -> Nat] how many times each task was started
-    subPc,       \* the outside submitter: "idle" or "wake" (between offer and wakeOne)
-    bpc,         \* the balancer: "scan" (per-worker work of a tick) or "end" (its wakeOne)
+    subPc,       \* the outside submitter: "idle"; "wake" (between offer and wakeOne);
+                 \*   blocking path: "bres" (no spare: reserve a thread), "bq" (no thread:
+                 \*   queue the Declared task)
+    bpc,         \* the balancer: "scan" (per-worker work of a tick), "end" (its wakeOne), or
+                 \*   "wake" (that wakeOne is in maybeStartWorker's spare branch, mw[BalId]);
+                 \*   "wakeEnd": the same, and a per-worker action since owes another one
     bal,         \* the balancer thread (Balancer.state and Balancer.run): "off" no thread
                  \*   (STOPPED); "loop" in its loop (RUNNING); "exit" saw no thread and no
                  \*   work, about to publish STOPPED; "stop" published STOPPED, re-checks next
     fails,       \* worker starts that failed so far (at most MaxStartFailures)
-    ens          \* starters that undid a failed start and still owe the rest of the catch:
-                 \*   Pool.wakeSleeper() if work waits, then balancer.ensureRunning()
+    ens,         \* starters that undid a failed start and still owe the rest of the catch:
+                 \*   Pool.wakeSleeper() if work waits (which falls back to
+                 \*   Lifecycle.rejoinSpare: mwx["fsize"] ...), then balancer.ensureRunning()
+    mw,          \* [Callers -> MWStages] a caller of wakeOne inside
+                 \*   Lifecycle.maybeStartWorker's spare branch: "size" read
+                 \*   spares.size() > 0, about to Ctl.reserveSlot; "slot" holds a reserved
+                 \*   slot, about to Spares.popToSearch; "rel" the pop found no spare, about to
+                 \*   Ctl.releaseSlot; "again" released it, about to read spares.size() again
+                 \*   (the loop's next test); "start" about to Ctl.reserveWorker; "none". The
+                 \*   caller (a worker, the submitter, the balancer) takes no other step
+                 \*   meanwhile.
+    mwx,         \* [XSteps -> Nat] the wakers nobody waits for, counted by stage. Exiting
+                 \*   threads (Lifecycle.onWorkerExit) after Ctl.threadExited: "call" about to
+                 \*   call wakeOne (work waited), then the spare branch's stages as in mw.
+                 \*   Failed starters in Lifecycle.rejoinSpare (the fallback of
+                 \*   Pool.wakeSleeper in startWorker's catch, no sleeper woken): "fsize",
+                 \*   "fslot", "frel", "fagain" as "size" ... "again" in mw, then "fens"
+                 \*   (the loop is over: about to call balancer.ensureRunning(); never a
+                 \*   start). Their slots are free already (the starts were undone).
+    spares,      \* SUBSET Slots  the spare set (Spares.stack)
+    handoff,     \* [Slots -> Tasks \cup {NoTask, Rejoin}] Worker.handoff
+    npre         \* COMPUTING preemptions so far (at most MaxPreempt)
 
 vars == <<pc, srch, blocked, waiting, wk, permit, cur, local, global, idle,
-          nsearch, tstate, blockedOnce, runs, subPc, bpc, bal, fails, ens>>
+          nsearch, tstate, blockedOnce, runs, subPc, bpc, bal, fails, ens, mw, mwx, spares,
+          handoff, npre>>
 
-startVars == <<bal, fails, ens>>   \* changed only by starts, their failure and the balancer's life
+\* Changed only by starts and their failure, the balancer's life, the wakers' spare branch,
+\* the spare set's pushes, pops and hand-offs, and preemption.
+startVars == <<bal, fails, ens, mw, mwx, spares, handoff, npre>>
+
+MWSteps == {"size", "slot", "rel", "again", "start"}
+MWStages == MWSteps \cup {"none"}
+FSteps == {"fsize", "fslot", "frel", "fagain", "fens"}
+XSteps == MWSteps \cup {"call"} \cup FSteps
+SubId == NSlots + 1                 \* the outside submitter as a caller of wakeOne
+BalId == NSlots + 2                 \* the balancer thread as a caller of wakeOne
+ExitId == 0                         \* an exiting thread (its wake is counted in mwx)
+FailId == NSlots + 3                \* a failed starter in rejoinSpare (its stages are in mwx)
+Callers == 1..NSlots + 2            \* the worker slots, the submitter, the balancer
+
+SparePCs == {"spush", "sc1", "sc2", "srj", "spark", "sto"}
+InSet    == {"sc1", "sc2", "spark", "sto"}     \* where a spare can be in the set or popped
+DeclPCs  == {"decl", "dres", "dmark"}
+InTask   == {"run"} \cup DeclPCs              \* inside Worker.runTask (seq odd)
 
 PCs == {"off", "find", "chain", "run", "spin", "dec", "push", "check", "parked",
-        "rwake", "exit", "fail"}
+        "rwake", "exit", "fail", "dret", "bfail"} \cup SparePCs \cup DeclPCs
 
 -----------------------------------------------------------------------------
 (* Derived quantities: the counts of Ctl. *)
 
 Threads == {w \in Slots : pc[w] # "off"}                         \* Ctl.threads
-Counted == {w \in Slots : pc[w] \notin {"off", "exit"} /\ ~blocked[w]}  \* Ctl.counted
-Awake(w) == pc[w] \notin {"off", "check", "parked"}   \* Ctl.awake (the balancer ticks)
-Doomed == {"fail"}                 \* a start that will fail (no thread behind it)
+\* Ctl.counted: not blocked, not retired; a spare popped as a replacement holds the slot its
+\* waker reserved; wakers holding a reserved slot (Ctl.reserveSlot) count too.
+Counted == {w \in Slots : pc[w] \notin {"off", "exit"}
+                          /\ (~blocked[w] \/ handoff[w] = Rejoin)}
+CtlCounted == Cardinality(Counted) + Cardinality({c \in Callers : mw[c] \in {"slot", "rel"}})
+                                    + mwx["slot"] + mwx["rel"] + mwx["fslot"] + mwx["frel"]
+\* A caller not inside a wakeOne's spare branch: free to take its next step.
+Free(c) == mw[c] = "none"
+\* Ctl.awake (not parked): the balancer ticks. A spare is not awake from its push until it
+\* leaves the set itself or is popped (the popper counts it awake).
+Awake(w) == \/ pc[w] \notin {"off", "check", "parked"} \cup InSet
+            \/ pc[w] \in InSet /\ handoff[w] # NoTask
+Doomed == {"fail", "bfail"}        \* a start that will fail (no thread behind it)
+\* A spare parked with nothing handed to it.
+SpareParked(w) == pc[w] = "spark" /\ handoff[w] = NoTask
+\* A thread inside a blocking call (it may never return under SpecBlockForever).
+Stuck(w) == pc[w] = "run" /\ waiting[w] # "no"
 
 Range(s) == {s[i] : i \in DOMAIN s}
 Min(a, b) == IF a < b THEN a ELSE b
+Max(a, b) == IF a > b THEN a ELSE b
 Half(n) == (n + 1) \div 2                     \* drainHalfTo moves half, rounded up
 Front(s, n) == SubSeq(s, 1, n)
 Rest(s, n) == SubSeq(s, n + 1, Len(s))
 
-NewTasks == {t \in Tasks : tstate[t] = "new"}
-NextNew == CHOOSE t \in NewTasks : \A u \in NewTasks : t <= u   \* tasks are interchangeable
+\* Tasks of one kind are interchangeable: the smallest new one is next.
+NewReg == {t \in RegTasks : tstate[t] = "new"}
+NewBP  == {t \in BPTasks : tstate[t] = "new"}
+NextReg == CHOOSE t \in NewReg : \A u \in NewReg : t <= u
+NextBP  == CHOOSE t \in NewBP : \A u \in NewBP : t <= u   \* also the one being submitted
+
+\* Where a worker goes after taking task t (after the chain check): a Declared wrapper first
+\* tries the hand-off.
+RunPc(t) == IF t \in BPTasks THEN "decl" ELSE "run"
 
 -----------------------------------------------------------------------------
 (***************************************************************************)
 (* WakeOne(pc0): Pool.wakeOne, after the caller's own program-counter      *)
 (* update pc0.  Nothing if a worker is searching; else pop a parked        *)
 (* worker, count it as searching and unpark it (IdleSet.popToSearch,      *)
-(* Parker.unpark); else start a worker if fewer than Parallelism are       *)
-(* counted and the thread cap allows (Lifecycle.maybeStartWorker,          *)
-(* Ctl.reserveWorker).  Which sleeper is popped is left open (the code     *)
+(* Parker.unpark); else Lifecycle.maybeStartWorker: if the spare set is    *)
+(* not empty, the spare branch (below, its own steps); else start a worker *)
+(* if fewer than Parallelism are counted and the thread cap allows         *)
+(* (Ctl.reserveWorker).  Which sleeper is popped is left open (the code    *)
 (* pops the newest).                                                       *)
+(*                                                                         *)
+(* The spare branch (spares.size() > 0, Ctl.reserveSlot, Spares.popToSearch*)
+(* or Ctl.releaseSlot, then Ctl.reserveWorker) is a sequence of separate   *)
+(* atomic steps whose windows matter (a reserved slot is counted), so it   *)
+(* is modelled as a waker of its own (mw) that the caller leaves behind:   *)
+(* the caller goes on at once.  That adds behaviours (the caller's next    *)
+(* steps before its wakeOne has finished) and removes none.                *)
 (*                                                                         *)
 (* The start (Lifecycle.startWorker) may fail, at most MaxStartFailures    *)
 (* times: the thread factory throws or returns null (nothing was           *)
@@ -146,8 +259,10 @@ NextNew == CHOOSE t \in NewTasks : \A u \in NewTasks : t <= u   \* tasks are int
 (* after the new worker was counted as searching and awake                 *)
 (* (Ctl.reservedToSearching) and the success path's ensureRunning() ran    *)
 (* (slot "fail": undone by StartFails).  Either way the starter then owes  *)
-(* the rest of the catch (ens): Pool.wakeSleeper() if work waits, then     *)
-(* balancer.ensureRunning() (EnsureOwed).  The balancer's own starts (a    *)
+(* the rest of the catch (ens): Pool.wakeSleeper() if work waits (a        *)
+(* sleeper, else the spare loop without a start: Lifecycle.rejoinSpare,    *)
+(* counted in mwx), then balancer.ensureRunning() (EnsureOwed, or          *)
+(* StarterEnsure after the spare loop).  The balancer's own starts (a      *)
 (* tick's wakeOne, retryStart) owe it too: its wakeSleeper is real, its    *)
 (* ensureRunning() sees RUNNING, a no-op (in the model: unless the         *)
 (* balancer has left its loop meanwhile, which only adds behaviours).      *)
@@ -155,8 +270,13 @@ NextNew == CHOOSE t \in NewTasks : \A u \in NewTasks : t <= u   \* tasks are int
 FreeSlot == CHOOSE v \in Slots : pc[v] = "off" /\ \A u \in Slots : pc[u] = "off" => v <= u
 
 CanStart == /\ \E v \in Slots : pc[v] = "off"
-            /\ Cardinality(Counted) < Parallelism
+            /\ CtlCounted < Parallelism
             /\ (Cardinality(Threads) < MaxThreads \/ Bug = "NoThreadCap")
+
+\* Ctl.reserveBlockingThread: a thread under maxThreads, no slot, no token.
+\* Bug BlockingIgnoresCap: no maxThreads check.
+CanStartBlocking == /\ \E v \in Slots : pc[v] = "off"
+                    /\ (Cardinality(Threads) < MaxThreads \/ Bug = "BlockingIgnoresCap")
 
 \* Balancer.ensureRunning(): if STOPPED, CAS to RUNNING and start a balancer thread. A new
 \* thread started while the old one is between publishing STOPPED and its re-check ("stop")
@@ -164,7 +284,7 @@ CanStart == /\ \E v \in Slots : pc[v] = "off"
 EnsureRunning == IF bal \in {"off", "stop"} THEN "loop" ELSE bal
 
 \* Lifecycle.startWorker, with threads and counted reserved (Ctl.reserveWorker): success, or
-\* one of the two failures.
+\* one of the two failures. (The callers say what happens to mw, mwx, spares and handoff.)
 StartWorker(pc0) ==
     \/ \* the worker thread starts SEARCHING; ensureRunning() before t.start()
        /\ pc' = [pc0 EXCEPT ![FreeSlot] = "find"]
@@ -191,26 +311,47 @@ StartWorker(pc0) ==
        /\ bal' = EnsureRunning
        /\ UNCHANGED <<idle, ens>>
 
-NoWake == UNCHANGED <<srch, nsearch, idle, permit, bal, fails, ens>>
+NoWake == UNCHANGED <<srch, nsearch, idle, permit, bal, fails, ens, mw, mwx, spares, handoff,
+                      npre>>
 
-WakeOne(pc0) ==
+\* An exiting thread's wakeOne (ExitWake) consumes its pending call.
+MwxBase(id) == IF id = ExitId THEN [mwx EXCEPT !["call"] = @ - 1] ELSE mwx
+
+\* The spare branch is taken (no searcher, no sleeper, a spare).
+SpareBranch == nsearch = 0 /\ idle = {} /\ spares # {}
+
+WakeOneBy(pc0, id) ==
     IF nsearch > 0 THEN
         /\ pc' = pc0
-        /\ NoWake
+        /\ mwx' = MwxBase(id)
+        /\ UNCHANGED <<srch, nsearch, idle, permit, bal, fails, ens, mw, spares, handoff, npre>>
     ELSE IF idle # {} THEN
-        \E v \in idle :
-            /\ idle' = idle \ {v}
-            /\ nsearch' = nsearch + 1
-            /\ permit' = [permit EXCEPT ![v] = TRUE]
-            /\ pc' = pc0
-            /\ UNCHANGED <<srch, bal, fails, ens>>
+        /\ \E v \in idle :
+              /\ idle' = idle \ {v}
+              /\ nsearch' = nsearch + 1
+              /\ permit' = [permit EXCEPT ![v] = TRUE]
+        /\ pc' = pc0
+        /\ mwx' = MwxBase(id)
+        /\ UNCHANGED <<srch, bal, fails, ens, mw, spares, handoff, npre>>
+    ELSE IF spares # {} THEN
+        \* maybeStartWorker: spares.size() > 0; the rest of the call: the waker steps
+        /\ IF id = ExitId
+             THEN /\ mwx' = [MwxBase(id) EXCEPT !["size"] = @ + 1]
+                  /\ UNCHANGED mw
+             ELSE /\ mw' = [mw EXCEPT ![id] = "size"]
+                  /\ UNCHANGED mwx
+        /\ pc' = pc0
+        /\ UNCHANGED <<srch, nsearch, idle, permit, bal, fails, ens, spares, handoff, npre>>
     ELSE IF CanStart THEN
-        StartWorker(pc0)
+        /\ StartWorker(pc0)
+        /\ mwx' = MwxBase(id)
+        /\ UNCHANGED <<mw, spares, handoff, npre>>
     ELSE
         /\ pc' = pc0
-        /\ NoWake
+        /\ mwx' = MwxBase(id)
+        /\ UNCHANGED <<srch, nsearch, idle, permit, bal, fails, ens, mw, spares, handoff, npre>>
 
-wakeVars == <<pc, srch, nsearch, idle, permit, bal, fails, ens>>
+wakeVars == <<pc, srch, nsearch, idle, permit, bal, fails, ens, mw, mwx, spares, handoff, npre>>
 
 -----------------------------------------------------------------------------
 Init ==
@@ -233,48 +374,141 @@ Init ==
     /\ bal = "off"
     /\ fails = 0
     /\ ens = 0
+    /\ mw = [c \in Callers |-> "none"]
+    /\ mwx = [k \in XSteps |-> 0]
+    /\ spares = {}
+    /\ handoff = [w \in Slots |-> NoTask]
+    /\ npre = 0
 
 -----------------------------------------------------------------------------
 (* The outside submitter: WorkBalancingScheduler.execute -> Pool.dispatch, *)
-(* on a non-worker thread.                                                 *)
+(* on a non-worker thread; or the blocking path: spawnBlocking or the      *)
+(* blocking executor -> Blocking.submit.                                   *)
 
 SubmitOutside ==                       \* Pool.dispatch: global.offer(task)
-    /\ subPc = "idle"
-    /\ NewTasks # {}
-    /\ global' = Append(global, NextNew)
-    /\ tstate' = [tstate EXCEPT ![NextNew] = "queued"]
+    /\ subPc = "idle" /\ Free(SubId)
+    /\ NewReg # {}
+    /\ global' = Append(global, NextReg)
+    /\ tstate' = [tstate EXCEPT ![NextReg] = "queued"]
     /\ subPc' = "wake"
     /\ UNCHANGED <<pc, srch, blocked, waiting, wk, permit, cur, local, idle,
                    nsearch, blockedOnce, runs, bpc, startVars>>
 
-SubmitWake ==                          \* Pool.dispatch: wakeOne()
+SubmitWake ==                          \* Pool.dispatch (or Blocking.submit): wakeOne()
     /\ subPc = "wake"
-    /\ WakeOne(pc)
+    /\ WakeOneBy(pc, SubId)
     /\ subPc' = "idle"
     /\ UNCHANGED <<blocked, waiting, wk, cur, local, global, tstate, blockedOnce,
                    runs, bpc>>
 
+\* Pop a spare v for the body t (Spares.popForBody, under the set's lock): Ctl.spareToAwake,
+\* handoff = body, then unpark. (The pop's early size() == 0 read and an empty pop fail
+\* alike, with no effect, so they are one step.)
+PopForBody(v, t) ==
+    /\ spares' = spares \ {v}
+    /\ handoff' = [handoff EXCEPT ![v] = t]
+    /\ permit' = [permit EXCEPT ![v] = TRUE]
+    /\ tstate' = [tstate EXCEPT ![t] = "handed"]
+
+\* Blocking.submit -> handOff: a popped spare takes the body, or (next step) a new thread.
+SubmitBlocking ==
+    /\ subPc = "idle" /\ Free(SubId)
+    /\ NewBP # {}
+    /\ IF spares # {}
+         THEN /\ \E v \in spares : PopForBody(v, NextBP)
+              /\ UNCHANGED subPc
+         ELSE /\ subPc' = "bres"
+              /\ UNCHANGED <<spares, handoff, permit, tstate>>
+    /\ UNCHANGED <<pc, srch, blocked, waiting, wk, cur, local, global, idle, nsearch,
+                   blockedOnce, runs, bpc, bal, fails, ens, mw, mwx, npre>>
+
+\* The new thread of a blocking-path start in slot FreeSlot with body t
+\* (Lifecycle.startBlockingWorker: Worker.bornBlocked, Ctl.reservedToBlockingAwake, register,
+\* ensureRunning, Thread.start): blocked, not searching, the body its first task. pc0 holds
+\* the starter's own update; cur0 the starter's cur update.
+BornBlocked(t, pc0, cur0) ==
+    /\ pc' = [pc0 EXCEPT ![FreeSlot] = "run"]
+    /\ cur' = [cur0 EXCEPT ![FreeSlot] = t]
+    /\ blocked' = [blocked EXCEPT ![FreeSlot] = TRUE]
+    /\ srch' = [srch EXCEPT ![FreeSlot] = FALSE]
+    /\ permit' = [permit EXCEPT ![FreeSlot] = FALSE]
+    /\ tstate' = [tstate EXCEPT ![t] = "running"]
+    /\ runs' = [runs EXCEPT ![t] = @ + 1]
+    /\ bal' = EnsureRunning
+    /\ UNCHANGED fails
+
+\* A blocking-path start whose Thread.start() will throw: the thread reserved, counted awake
+\* and registered, born blocked, ensureRunning() done (slot "bfail", undone by
+\* BlockingStartFails); the starter goes on to its fallback at once (it does so after the
+\* undo: the model's order adds behaviours only).
+DoomedBlocking(pc0) ==
+    /\ LateStartFailure
+    /\ fails < MaxStartFailures
+    /\ fails' = fails + 1
+    /\ pc' = [pc0 EXCEPT ![FreeSlot] = "bfail"]
+    /\ blocked' = [blocked EXCEPT ![FreeSlot] = TRUE]
+    /\ srch' = [srch EXCEPT ![FreeSlot] = FALSE]
+    /\ permit' = [permit EXCEPT ![FreeSlot] = FALSE]
+    /\ bal' = EnsureRunning
+
+\* Ctl.reserveBlockingThread, then Lifecycle.startBlockingWorker: started (done); the factory
+\* throws (nothing published); Thread.start throws; or no thread under the cap. Then queue.
+SubmitBlockingStart ==
+    /\ subPc = "bres"
+    /\ \/ /\ CanStartBlocking
+          /\ BornBlocked(NextBP, pc, cur)
+          /\ subPc' = "idle"
+       \/ /\ CanStartBlocking
+          /\ fails < MaxStartFailures
+          /\ fails' = fails + 1
+          /\ subPc' = "bq"
+          /\ UNCHANGED <<pc, cur, blocked, srch, permit, tstate, runs, bal>>
+       \/ /\ CanStartBlocking
+          /\ DoomedBlocking(pc)
+          /\ subPc' = "bq"
+          /\ UNCHANGED <<cur, tstate, runs>>
+       \/ /\ ~CanStartBlocking
+          /\ subPc' = "bq"
+          /\ UNCHANGED <<pc, cur, blocked, srch, permit, tstate, runs, bal, fails>>
+    /\ UNCHANGED <<waiting, wk, local, global, idle, nsearch, blockedOnce, bpc, ens, mw, mwx,
+                   spares, handoff, npre>>
+
+SubmitBlockingQueue ==                 \* global.offer(new Declared(body)), then wakeOne()
+    /\ subPc = "bq"
+    /\ global' = Append(global, NextBP)
+    /\ tstate' = [tstate EXCEPT ![NextBP] = "queued"]
+    /\ subPc' = "wake"
+    /\ UNCHANGED <<pc, srch, blocked, waiting, wk, permit, cur, local, idle,
+                   nsearch, blockedOnce, runs, bpc, startVars>>
+
+\* The submitter's own steps once a submission has begun.
+SubmitterProgram == SubmitWake \/ SubmitBlockingStart \/ SubmitBlockingQueue
+
 -----------------------------------------------------------------------------
 (* Worker.findTask, and the searching worker's hand-over in Worker.run. *)
 
-\* Start running task t with the queues left as l (local) and g (global).
+\* Start running task t with the queues left as l (local) and g (global). A blocking-path task
+\* taken from a queue is a Declared wrapper: its body is not run yet ("held").
 Begin(w, t, l, g) ==
     /\ cur' = [cur EXCEPT ![w] = t]
-    /\ tstate' = [tstate EXCEPT ![t] = "running"]
-    /\ runs' = [runs EXCEPT ![t] = @ + 1]
+    /\ IF t \in BPTasks
+         THEN /\ tstate' = [tstate EXCEPT ![t] = "held"]
+              /\ UNCHANGED runs
+         ELSE /\ tstate' = [tstate EXCEPT ![t] = "running"]
+              /\ runs' = [runs EXCEPT ![t] = @ + 1]
     /\ local' = [local EXCEPT ![w] = l]
     /\ global' = g
     /\ IF srch[w]
          THEN \* Ctl.searchingToRunning(); the last searcher goes on to the chain check
               /\ srch' = [srch EXCEPT ![w] = FALSE]
               /\ nsearch' = nsearch - 1
-              /\ pc' = [pc EXCEPT ![w] = IF nsearch - 1 = 0 THEN "chain" ELSE "run"]
-         ELSE /\ pc' = [pc EXCEPT ![w] = "run"]
+              /\ pc' = [pc EXCEPT ![w] = IF nsearch - 1 = 0 THEN "chain" ELSE RunPc(t)]
+         ELSE /\ pc' = [pc EXCEPT ![w] = RunPc(t)]
               /\ UNCHANGED <<srch, nsearch>>
     /\ UNCHANGED <<blocked, waiting, wk, permit, idle, blockedOnce, subPc, bpc,
                    startVars>>
 
-BatchSize == Min(Len(global) \div Cardinality(Counted) + 1,
+BatchSize == Min(Len(global) \div Max(1, CtlCounted) + 1,
                  IF LocalCap >= 2 THEN LocalCap \div 2 ELSE 1)
 
 Find(w) ==
@@ -328,8 +562,8 @@ SpinGiveUp(w) ==
 Chain(w) ==                            \* Tokio's chain: the last searcher wakes the next one
     /\ pc[w] = "chain"
     /\ IF global # <<>>
-         THEN WakeOne([pc EXCEPT ![w] = "run"])
-         ELSE /\ pc' = [pc EXCEPT ![w] = "run"]
+         THEN WakeOneBy([pc EXCEPT ![w] = RunPc(cur[w])], w)
+         ELSE /\ pc' = [pc EXCEPT ![w] = RunPc(cur[w])]
               /\ NoWake
     /\ UNCHANGED <<blocked, waiting, wk, cur, local, global, tstate, blockedOnce,
                    runs, subPc, bpc>>
@@ -337,7 +571,7 @@ Chain(w) ==                            \* Tokio's chain: the last searcher wakes
 -----------------------------------------------------------------------------
 (* Inside a task: spawn (Pool.dispatch on a worker), block, compensate, return. *)
 
-CanAct(w) == pc[w] = "run" /\ waiting[w] = "no" /\ ~wk[w]
+CanAct(w) == pc[w] = "run" /\ waiting[w] = "no" /\ ~wk[w] /\ Free(w)
 
 \* The running task may still enter a blocking call.
 MayBlock(w) == /\ ~blockedOnce[cur[w]]
@@ -361,8 +595,8 @@ SpawnLocal(w, t) ==
 
 Spawn(w) ==
     /\ CanAct(w)
-    /\ NewTasks # {}
-    /\ LET t == NextNew IN
+    /\ NewReg # {}
+    /\ LET t == NextReg IN
        /\ tstate' = [tstate EXCEPT ![t] = "queued"]
        /\ \/ /\ ~blocked[w]
              /\ SpawnLocal(w, t)
@@ -379,8 +613,8 @@ Spawn(w) ==
 
 OwedWake(w) ==                         \* the wakeOne() the worker thread owes after a push
     /\ pc[w] = "run"
-    /\ wk[w]
-    /\ WakeOne(pc)
+    /\ wk[w] /\ Free(w)
+    /\ WakeOneBy(pc, w)
     /\ wk' = [wk EXCEPT ![w] = FALSE]
     /\ UNCHANGED <<blocked, waiting, cur, local, global, tstate, blockedOnce, runs,
                    subPc, bpc>>
@@ -415,57 +649,322 @@ Compensate(w) ==
 Unblock(w) ==
     /\ pc[w] = "run"
     /\ waiting[w] # "no"
-    /\ ~wk[w]
+    /\ ~wk[w] /\ Free(w)
     /\ waiting' = [waiting EXCEPT ![w] = "no"]
     /\ blocked' = [blocked EXCEPT ![w] =
-                     IF waiting[w] = "comp" /\ Cardinality(Counted) < Parallelism
+                     IF waiting[w] = "comp" /\ CtlCounted < Parallelism
                        THEN FALSE ELSE @]
     /\ UNCHANGED <<pc, srch, wk, permit, cur, local, global, idle, nsearch, tstate,
                    blockedOnce, runs, subPc, bpc, startVars>>
 
-\* The task returns (Worker.run after runTask; Blocking.afterBlockedTask if blocked).
+\* Worker.run after runTask: the next findTask; if the worker is blocked,
+\* Blocking.afterBlockedTask: Blocking.tryRejoin (Ctl.blockedToRunning), or
+\* drainLocalToGlobal and (next step) wakeOne if work waits, then Spares.await.
+AfterTask(w) ==
+    IF ~blocked[w]
+      THEN /\ pc' = [pc EXCEPT ![w] = "find"]
+           /\ UNCHANGED <<blocked, local, global>>
+    ELSE IF CtlCounted < Parallelism
+      THEN \* Blocking.tryRejoin: counted again, goes on as RUNNING (not searching)
+           /\ pc' = [pc EXCEPT ![w] = "find"]
+           /\ blocked' = [blocked EXCEPT ![w] = FALSE]
+           /\ UNCHANGED <<local, global>>
+    ELSE \* drainLocalToGlobal, then (next step) wakeOne if work waits, then a spare
+           /\ pc' = [pc EXCEPT ![w] = "rwake"]
+           /\ UNCHANGED blocked
+           /\ IF Bug = "RetireNoDrain"
+                THEN UNCHANGED <<local, global>>
+                ELSE /\ global' = global \o local[w]
+                     /\ local' = [local EXCEPT ![w] = <<>>]
+
+\* The task returns.
 Complete(w) ==
     /\ CanAct(w)
     /\ tstate' = [tstate EXCEPT ![cur[w]] = "done"]
     /\ cur' = [cur EXCEPT ![w] = NoTask]
-    /\ IF ~blocked[w]
-         THEN /\ pc' = [pc EXCEPT ![w] = "find"]
-              /\ UNCHANGED <<blocked, local, global>>
-       ELSE IF Cardinality(Counted) < Parallelism
-         THEN \* Blocking.tryRejoin: counted again, goes on as RUNNING (not searching)
-              /\ pc' = [pc EXCEPT ![w] = "find"]
-              /\ blocked' = [blocked EXCEPT ![w] = FALSE]
-              /\ UNCHANGED <<local, global>>
-       ELSE \* retire: drainLocalToGlobal, then (next step) wakeOne if work waits
-              /\ pc' = [pc EXCEPT ![w] = "rwake"]
-              /\ UNCHANGED blocked
-              /\ IF Bug = "RetireNoDrain"
-                   THEN UNCHANGED <<local, global>>
-                   ELSE /\ global' = global \o local[w]
-                        /\ local' = [local EXCEPT ![w] = <<>>]
+    /\ AfterTask(w)
     /\ UNCHANGED <<srch, waiting, wk, permit, idle, nsearch, blockedOnce, runs, subPc,
                    bpc, startVars>>
 
 RetireWake(w) ==             \* Blocking.afterBlockedTask: if (!global.isEmpty()) wakeOne()
     /\ pc[w] = "rwake"
     /\ IF global # <<>>
-         THEN WakeOne([pc EXCEPT ![w] = "exit"])
-         ELSE /\ pc' = [pc EXCEPT ![w] = "exit"]
+         THEN WakeOneBy([pc EXCEPT ![w] = "spush"], w)
+         ELSE /\ pc' = [pc EXCEPT ![w] = "spush"]
               /\ NoWake
     /\ UNCHANGED <<blocked, waiting, wk, cur, local, global, tstate, blockedOnce, runs,
                    subPc, bpc>>
 
-\* Lifecycle.onWorkerExit: Ctl.threadExited (threads--), then wakeOne if work waits.  The
-\* slot is reset for reuse.
+\* Lifecycle.onWorkerExit: Ctl.threadExited (threads--), the slot is reset for reuse; then
+\* (ExitWake, the exiting thread's last step, once threads-- is visible to the wake's start)
+\* wakeOne if work waits.
 Exit(w) ==
     /\ pc[w] = "exit"
-    /\ LET pc0 == [pc EXCEPT ![w] = "off"] IN
-       IF global # <<>>
-         THEN WakeOne(pc0)
-         ELSE /\ pc' = pc0
-              /\ NoWake
+    /\ pc' = [pc EXCEPT ![w] = "off"]
     /\ blocked' = [blocked EXCEPT ![w] = FALSE]
-    /\ UNCHANGED <<waiting, wk, cur, local, global, tstate, blockedOnce, runs, subPc, bpc>>
+    /\ mwx' = IF global # <<>> THEN [mwx EXCEPT !["call"] = @ + 1] ELSE mwx
+    /\ UNCHANGED <<srch, waiting, wk, permit, cur, local, global, idle, nsearch, tstate,
+                   blockedOnce, runs, subPc, bpc, bal, fails, ens, mw, spares, handoff, npre>>
+
+ExitWake ==
+    /\ mwx["call"] > 0
+    /\ WakeOneBy(pc, ExitId)
+    /\ UNCHANGED <<blocked, waiting, wk, cur, local, global, tstate, blockedOnce, runs, subPc,
+                   bpc>>
+
+-----------------------------------------------------------------------------
+(***************************************************************************)
+(* A queued blocking-path task on a worker (Blocking.Declared.run): try    *)
+(* the hand-off again (a spare, then a new thread under the cap), else     *)
+(* mark the worker blocked (Blocking.markBlocked(w, DECLARED):             *)
+(* Ctl.runningToBlocked, drainLocalToGlobal, wakeOne if work waits) and    *)
+(* run the body on it.                                                     *)
+(***************************************************************************)
+DeclPop(w) ==                          \* Blocking.handOff: Spares.popForBody(body)
+    /\ pc[w] = "decl"
+    /\ IF spares # {}
+         THEN /\ \E v \in spares : PopForBody(v, cur[w])
+              /\ pc' = [pc EXCEPT ![w] = "dret"]
+              /\ cur' = [cur EXCEPT ![w] = NoTask]
+         ELSE /\ pc' = [pc EXCEPT ![w] = "dres"]
+              /\ UNCHANGED <<spares, handoff, permit, tstate, cur>>
+    /\ UNCHANGED <<srch, blocked, waiting, wk, local, global, idle, nsearch, blockedOnce,
+                   runs, subPc, bpc, bal, fails, ens, mw, mwx, npre>>
+
+DeclStart(w) ==                        \* Ctl.reserveBlockingThread, startBlockingWorker
+    /\ pc[w] = "dres"
+    /\ \/ /\ CanStartBlocking
+          /\ BornBlocked(cur[w], [pc EXCEPT ![w] = "dret"], [cur EXCEPT ![w] = NoTask])
+       \/ /\ CanStartBlocking
+          /\ fails < MaxStartFailures
+          /\ fails' = fails + 1
+          /\ pc' = [pc EXCEPT ![w] = "dmark"]
+          /\ UNCHANGED <<cur, blocked, srch, permit, tstate, runs, bal>>
+       \/ /\ CanStartBlocking
+          /\ DoomedBlocking([pc EXCEPT ![w] = "dmark"])
+          /\ UNCHANGED <<cur, tstate, runs>>
+       \/ /\ ~CanStartBlocking
+          /\ pc' = [pc EXCEPT ![w] = "dmark"]
+          /\ UNCHANGED <<cur, blocked, srch, permit, tstate, runs, bal, fails>>
+    /\ UNCHANGED <<waiting, wk, local, global, idle, nsearch, blockedOnce, subPc, bpc, ens,
+                   mw, mwx, spares, handoff, npre>>
+
+\* No thread: markBlocked (a CAS: fails if the balancer marked it meanwhile, and then does
+\* nothing), then body.run() on this worker.
+DeclMark(w) ==
+    /\ pc[w] = "dmark"
+    /\ pc' = [pc EXCEPT ![w] = "run"]
+    /\ tstate' = [tstate EXCEPT ![cur[w]] = "running"]
+    /\ runs' = [runs EXCEPT ![cur[w]] = @ + 1]
+    /\ IF ~blocked[w]
+         THEN /\ blocked' = [blocked EXCEPT ![w] = TRUE]
+              /\ global' = global \o local[w]
+              /\ local' = [local EXCEPT ![w] = <<>>]
+              /\ wk' = [wk EXCEPT ![w] = global' # <<>>]
+         ELSE UNCHANGED <<blocked, global, local, wk>>
+    /\ UNCHANGED <<srch, waiting, permit, cur, idle, nsearch, blockedOnce, subPc, bpc,
+                   startVars>>
+
+DeclReturn(w) ==                       \* the hand-off succeeded: the wrapper returns
+    /\ pc[w] = "dret"
+    /\ AfterTask(w)
+    /\ UNCHANGED <<srch, waiting, wk, permit, cur, idle, nsearch, tstate, blockedOnce, runs,
+                   subPc, bpc, startVars>>
+
+-----------------------------------------------------------------------------
+(***************************************************************************)
+(* A spare (Spares.await, Spares.park).  Publish (Ctl.blockedToSpare,      *)
+(* Spares.push), re-check (ctl.counted() < parallelism, then               *)
+(* !global.isEmpty()): if there is work and a slot, take itself out        *)
+(* (Spares.remove, Ctl.spareToAwake) and rejoin (Ctl.blockedToRunning:     *)
+(* REJOINED) or, the slot gone meanwhile, publish again; if the removal    *)
+(* fails it was popped and takes its hand-off.  Otherwise park until it is *)
+(* handed REJOIN (counted and searching: its popper reserved the slot and  *)
+(* counted it) or a body (run still blocked, then afterBlockedTask again), *)
+(* or its keep-alive passes: then remove itself and exit, or, popped       *)
+(* meanwhile, take the hand-off.                                           *)
+(***************************************************************************)
+SparePush(w) ==
+    /\ pc[w] = "spush"
+    /\ spares' = spares \cup {w}
+    \* Bug SpareNoRecheck: park right after the push.
+    /\ pc' = [pc EXCEPT ![w] = IF Bug = "SpareNoRecheck" THEN "spark" ELSE "sc1"]
+    /\ UNCHANGED <<srch, blocked, waiting, wk, permit, cur, local, global, idle, nsearch,
+                   tstate, blockedOnce, runs, subPc, bpc, bal, fails, ens, mw, mwx, handoff, npre>>
+
+SpareCheckCounted(w) ==                \* ctl.counted() < pool.parallelism
+    /\ pc[w] = "sc1"
+    /\ pc' = [pc EXCEPT ![w] = IF CtlCounted < Parallelism THEN "sc2" ELSE "spark"]
+    /\ UNCHANGED <<srch, blocked, waiting, wk, permit, cur, local, global, idle, nsearch,
+                   tstate, blockedOnce, runs, subPc, bpc, startVars>>
+
+SpareCheckGlobal(w) ==                 \* !global.isEmpty(), then remove(w), spareToAwake
+    /\ pc[w] = "sc2"
+    /\ IF global # <<>> /\ w \in spares
+         THEN /\ spares' = spares \ {w}
+              /\ pc' = [pc EXCEPT ![w] = "srj"]
+         ELSE \* park; or, popped meanwhile, take the hand-off (set under the lock)
+              /\ pc' = [pc EXCEPT ![w] = "spark"]
+              /\ UNCHANGED spares
+    /\ UNCHANGED <<srch, blocked, waiting, wk, permit, cur, local, global, idle, nsearch,
+                   tstate, blockedOnce, runs, subPc, bpc, bal, fails, ens, mw, mwx, handoff, npre>>
+
+SpareRejoin(w) ==                      \* Ctl.blockedToRunning: REJOINED, or `continue`
+    /\ pc[w] = "srj"
+    /\ IF CtlCounted < Parallelism
+         THEN /\ pc' = [pc EXCEPT ![w] = "find"]       \* counted, not searching
+              /\ blocked' = [blocked EXCEPT ![w] = FALSE]
+         ELSE /\ pc' = [pc EXCEPT ![w] = "spush"]
+              /\ UNCHANGED blocked
+    /\ UNCHANGED <<srch, waiting, wk, permit, cur, local, global, idle, nsearch,
+                   tstate, blockedOnce, runs, subPc, bpc, startVars>>
+
+\* Spares.park reads the hand-off (set by its popper under the lock, before the unpark; the
+\* unpark's permit may be consumed now or be left stale). REJOIN: Worker.afterBlocked
+\* clears the flag, searching (the popper counted it); a body: runTask, still blocked.
+SpareTakes(w) ==
+    /\ pc[w] = "spark"
+    /\ handoff[w] # NoTask
+    /\ handoff' = [handoff EXCEPT ![w] = NoTask]
+    /\ permit' = [permit EXCEPT ![w] = FALSE]
+    /\ IF handoff[w] = Rejoin
+         THEN /\ pc' = [pc EXCEPT ![w] = "find"]
+              /\ blocked' = [blocked EXCEPT ![w] = FALSE]
+              /\ srch' = [srch EXCEPT ![w] = TRUE]
+              /\ UNCHANGED <<cur, tstate, runs>>
+         ELSE /\ pc' = [pc EXCEPT ![w] = "run"]
+              /\ cur' = [cur EXCEPT ![w] = handoff[w]]
+              /\ tstate' = [tstate EXCEPT ![handoff[w]] = "running"]
+              /\ runs' = [runs EXCEPT ![handoff[w]] = @ + 1]
+              /\ UNCHANGED <<blocked, srch>>
+    /\ UNCHANGED <<waiting, wk, local, global, idle, nsearch, blockedOnce, subPc, bpc,
+                   bal, fails, ens, mw, mwx, spares, npre>>
+
+\* Parker.park(keepAlive) returned false (the environment decides when). A permit while the
+\* spare is still in the set is stale (a popper takes it out first): absorbed by the loop.
+SpareTimeout(w) ==
+    /\ pc[w] = "spark"
+    /\ ~permit[w] \/ w \in spares
+    /\ pc' = [pc EXCEPT ![w] = "sto"]
+    /\ permit' = [permit EXCEPT ![w] = FALSE]
+    /\ UNCHANGED <<srch, blocked, waiting, wk, cur, local, global, idle, nsearch,
+                   tstate, blockedOnce, runs, subPc, bpc, startVars>>
+
+\* handoff == null && remove(w): retire (retiredWhileParked: not counted awake), exit; the
+\* removal failed: popped just now, read the hand-off.
+SpareTimedOut(w) ==
+    /\ pc[w] = "sto"
+    /\ IF w \in spares
+         THEN /\ spares' = spares \ {w}
+              /\ pc' = [pc EXCEPT ![w] = "exit"]
+         \* Bug SpareTimeoutIgnoresPop: exit although the removal failed.
+         ELSE /\ pc' = [pc EXCEPT ![w] = IF Bug = "SpareTimeoutIgnoresPop" THEN "exit"
+                                                                          ELSE "spark"]
+              /\ UNCHANGED spares
+    /\ UNCHANGED <<srch, blocked, waiting, wk, permit, cur, local, global, idle, nsearch,
+                   tstate, blockedOnce, runs, subPc, bpc, bal, fails, ens, mw, mwx, handoff, npre>>
+
+-----------------------------------------------------------------------------
+(***************************************************************************)
+(* The rest of Lifecycle.maybeStartWorker's spare branch, on the waker's   *)
+(* thread (mw): Ctl.reserveSlot (a slot free: counted++; else on to        *)
+(* Ctl.reserveWorker); Spares.popToSearch (under the set's lock: pop,      *)
+(* Ctl.spareToSearching, handoff = REJOIN; then unpark), or, the set empty *)
+(* by now, Ctl.releaseSlot; then the loop's test again (spares.size() > 0: *)
+(* back to Ctl.reserveSlot), and once it fails Ctl.reserveWorker and       *)
+(* startWorker.                                                            *)
+(*                                                                         *)
+(* Why the second read of the size: while the waker held its reserved      *)
+(* slot, a spare that had taken itself out for its own rejoin was refused  *)
+(* the slot (Ctl.blockedToRunning), re-published itself and parked, its    *)
+(* re-check having read counted with the waker's slot in it.  The release  *)
+(* (an RMW of counted) then the read of the size, against the spare's push *)
+(* (a volatile size store) then its read of counted, is a Dekker pair: the *)
+(* waker sees the spare, or the spare sees the slot free.  Without the     *)
+(* second read (Bug WakerNoRecheckAfterRelease, the code before the fix)   *)
+(* the waker goes on to Ctl.reserveWorker, which at MaxThreads fails, and  *)
+(* the work waits for a keep-alive (NoStrandedTask is violated).           *)
+(*                                                                         *)
+(* The same loop is Lifecycle.rejoinSpare, which a failed starter runs     *)
+(* from Pool.wakeSleeper when it found no searcher and no sleeper          *)
+(* (FailId, counted in mwx): it ends without Ctl.reserveWorker (a start    *)
+(* there could recurse while the factory keeps failing), at "fens", the    *)
+(* catch's balancer.ensureRunning() (StarterEnsure).                       *)
+(***************************************************************************)
+WakerUnchanged == UNCHANGED <<pc, srch, blocked, waiting, wk, permit, cur, local, global,
+                              idle, nsearch, tstate, blockedOnce, runs, subPc, bpc, bal,
+                              fails, ens, spares, handoff, npre>>
+
+\* The caller c's stage moves from s0 to s1 (ExitId: one of the exiting threads' wakes;
+\* FailId: one of the failed starters in rejoinSpare, whose "start" and "none" are both
+\* "fens": the loop is over, ensureRunning() is still owed, and no thread is started).
+Anon(c) == c \in {ExitId, FailId}
+FKey == [s \in MWStages |-> CASE s = "size"  -> "fsize"
+                              [] s = "slot"  -> "fslot"
+                              [] s = "rel"   -> "frel"
+                              [] s = "again" -> "fagain"
+                              [] OTHER       -> "fens"]
+Key(c, s) == IF c = FailId THEN FKey[s] ELSE s
+Stage(c, s0) == IF Anon(c) THEN mwx[Key(c, s0)] > 0 ELSE mw[c] = s0
+Move(c, s0, s1) ==
+    IF Anon(c)
+      THEN /\ mwx' = [k \in XSteps |-> mwx[k] - (IF k = Key(c, s0) THEN 1 ELSE 0)
+                                            + (IF k = Key(c, s1) THEN 1 ELSE 0)]
+           /\ UNCHANGED mw
+      ELSE /\ mw' = [mw EXCEPT ![c] = s1]
+           /\ UNCHANGED mwx
+\* The balancer's tick ends when its wakeOne does.
+WakerDone(c) == bpc' = IF c = BalId THEN (IF bpc = "wakeEnd" THEN "end" ELSE "scan") ELSE bpc
+
+WakerReserve(c) ==                     \* Ctl.reserveSlot, else on to Ctl.reserveWorker
+    /\ Stage(c, "size")
+    /\ Move(c, "size", IF CtlCounted < Parallelism THEN "slot" ELSE "start")
+    /\ WakerUnchanged
+
+WakerPop(c) ==                         \* Spares.popToSearch
+    /\ Stage(c, "slot")
+    /\ IF spares # {}
+         THEN /\ \E v \in spares :
+                   /\ spares' = spares \ {v}
+                   /\ handoff' = [handoff EXCEPT ![v] = Rejoin]
+                   /\ nsearch' = nsearch + 1          \* Ctl.spareToSearching
+                   /\ permit' = [permit EXCEPT ![v] = TRUE]
+              /\ Move(c, "slot", "none")
+              /\ WakerDone(c)
+         ELSE /\ Move(c, "slot", "rel")
+              /\ UNCHANGED <<spares, handoff, nsearch, permit, bpc>>
+    /\ UNCHANGED <<pc, srch, blocked, waiting, wk, cur, local, global, idle, tstate,
+                   blockedOnce, runs, subPc, bal, fails, ens, npre>>
+
+WakerRelease(c) ==                     \* Ctl.releaseSlot
+    /\ Stage(c, "rel")
+    \* Bug WakerNoRecheckAfterRelease: straight on to Ctl.reserveWorker (an `if`, not a loop).
+    /\ Move(c, "rel", IF Bug = "WakerNoRecheckAfterRelease" THEN "start" ELSE "again")
+    /\ WakerUnchanged
+
+WakerAgain(c) ==                       \* the loop's test again: spares.size() > 0
+    /\ Stage(c, "again")
+    /\ Move(c, "again", IF spares # {} THEN "size" ELSE "start")
+    /\ WakerUnchanged
+
+WakerStart(c) ==                       \* Ctl.reserveWorker, startWorker
+    /\ c # FailId                            \* rejoinSpare never starts: StarterEnsure
+    /\ Stage(c, "start")
+    /\ Move(c, "start", "none")
+    /\ IF CanStart
+         THEN StartWorker(pc)
+         ELSE /\ UNCHANGED pc
+              /\ UNCHANGED <<srch, nsearch, idle, permit, bal, fails, ens>>
+    /\ WakerDone(c)
+    /\ UNCHANGED <<blocked, waiting, wk, cur, local, global, tstate, blockedOnce, runs,
+                   subPc, spares, handoff, npre>>
+
+WakerProgram(c) == WakerReserve(c) \/ WakerPop(c) \/ WakerRelease(c) \/ WakerAgain(c)
+                   \/ WakerStart(c)
+                   \/ (c = ExitId /\ ExitWake)
+
+WakerIds == Callers \cup {ExitId, FailId}
+
 
 -----------------------------------------------------------------------------
 (* Worker.idle: stop searching, publish, re-check, park. *)
@@ -539,34 +1038,46 @@ KeepAliveExpires(w) ==
 (* while some worker is awake (a blocked worker is awake), and only while  *)
 (* its thread is in its loop (bal = "loop").                               *)
 (***************************************************************************)
+\* After a per-worker action the tick owes its closing wakeOne; if the balancer is in a tick's
+\* wakeOne (bpc = "wake"), it owes another one after it ("wakeEnd"). (The per-worker duties
+\* stay enabled while the balancer is in its wakeOne, so weak fairness still means "every
+\* tick visits every worker"; the interleavings this adds are extra behaviours.)
+TickGoesOn == IF bpc \in {"wake", "wakeEnd"} THEN "wakeEnd" ELSE "end"
+
 BalUnchanged == UNCHANGED <<srch, waiting, wk, permit, cur, idle, nsearch, tstate,
                             blockedOnce, runs, subPc, startVars>>
 
 \* A stalled (not blocked) worker: drainHalfTo(global).  "Stalled" (same progress counter
-\* as at the last tick) is left to nondeterminism: any worker inside a task may be stalled.
+\* as at the last tick) is left to nondeterminism: any worker inside a task may be stalled
+\* (a Declared wrapper too).
 BalanceStalled(w) ==
-    /\ pc[w] = "run" /\ ~blocked[w]
+    /\ pc[w] \in InTask /\ ~blocked[w]
     /\ bal = "loop"
     /\ local[w] # <<>>
     /\ global' = global \o Front(local[w], Half(Len(local[w])))
     /\ local' = [local EXCEPT ![w] = Rest(local[w], Half(Len(local[w])))]
-    /\ bpc' = "end"
+    /\ bpc' = TickGoesOn
     /\ UNCHANGED <<pc, blocked>>
     /\ BalUnchanged
 
 \* Preemption: StallDetector.judge's verdict, acted on in Balancer.tick: Blocking.markBlocked
 \* (Ctl.runningToBlocked: counted--; drainAllTo(global)).  Enabled for any worker inside a
 \* task (COMPUTING: the threshold for long computations); forced (fairness) for a waiting
-\* thread (WAITING).
+\* thread (WAITING). A worker not inside a blocking call is preempted at most MaxPreempt times
+\* in a behaviour (a bound on the state space: each such preemption makes a blocked worker,
+\* and so a spare).
 Preempt(w) ==
-    /\ pc[w] = "run" /\ ~blocked[w]
+    /\ pc[w] \in InTask /\ ~blocked[w]
     /\ bal = "loop"
+    /\ waiting[w] # "no" \/ npre < MaxPreempt
+    /\ npre' = IF waiting[w] = "no" THEN npre + 1 ELSE npre
     /\ blocked' = [blocked EXCEPT ![w] = TRUE]
     /\ global' = global \o local[w]
     /\ local' = [local EXCEPT ![w] = <<>>]
-    /\ bpc' = "end"
+    /\ bpc' = TickGoesOn
     /\ UNCHANGED pc
-    /\ BalUnchanged
+    /\ UNCHANGED <<srch, waiting, wk, permit, cur, idle, nsearch, tstate, blockedOnce, runs,
+                   subPc, bal, fails, ens, mw, mwx, spares, handoff>>
 
 PreemptWaiting(w) == waiting[w] # "no" /\ Preempt(w)
 
@@ -574,12 +1085,12 @@ PreemptWaiting(w) == waiting[w] # "no" /\ Preempt(w)
 RedrainBlocked(w) ==
     /\ blocked[w]
     /\ bal = "loop"
-    /\ pc[w] \in {"run", "rwake"}
+    /\ pc[w] \in InTask \cup {"rwake"}
     /\ Bug # "DrainBlockedOnce"
     /\ local[w] # <<>>
     /\ global' = global \o local[w]
     /\ local' = [local EXCEPT ![w] = <<>>]
-    /\ bpc' = "end"
+    /\ bpc' = TickGoesOn
     /\ UNCHANGED <<pc, blocked>>
     /\ BalUnchanged
 
@@ -589,16 +1100,16 @@ IdleTick ==
     /\ bal = "loop"
     /\ global # <<>>
     /\ \E w \in Slots : Awake(w)
-    /\ bpc' = "end"
+    /\ bpc' = TickGoesOn
     /\ UNCHANGED <<pc, blocked, local, global>>
     /\ BalUnchanged
 
 TickEnd ==                             \* if (wake || !global.isEmpty()) wakeOne()
     /\ bpc = "end"
     /\ IF global # <<>>
-         THEN WakeOne(pc)
+         THEN WakeOneBy(pc, BalId)
          ELSE UNCHANGED wakeVars
-    /\ bpc' = "scan"
+    /\ bpc' = IF global # <<>> /\ SpareBranch THEN "wake" ELSE "scan"
     /\ UNCHANGED <<blocked, waiting, wk, cur, local, global, tstate, blockedOnce, runs,
                    subPc>>
 
@@ -616,7 +1127,8 @@ TickEnd ==                             \* if (wake || !global.isEmpty()) wakeOne
 NoThreadNoWork == Threads = {} /\ global = <<>>   \* threads() == 0 && !needsStartRetry()
 
 BalOnly == UNCHANGED <<pc, srch, blocked, waiting, wk, permit, cur, local, global, idle,
-                       nsearch, tstate, blockedOnce, runs, subPc, bpc, fails, ens>>
+                       nsearch, tstate, blockedOnce, runs, subPc, bpc, fails, ens, mw, mwx,
+                       spares, handoff, npre>>
 
 BalExit ==                        \* if (ctl.threads() == 0 && !life.needsStartRetry())
     /\ bal = "loop" /\ bpc = "scan"
@@ -636,32 +1148,46 @@ BalRecheck ==                          \* re-check: return, or CAS STOPPED -> RU
     /\ BalOnly
 
 \* Between ticks, no worker awake and Lifecycle.needsStartRetry(): Lifecycle.retryStart() ->
-\* maybeStartWorker(). (With no thread, no worker is searching or idle, and the start is
-\* allowed.)
+\* maybeStartWorker(). (With no thread, no worker is searching or idle and there is no spare;
+\* Ctl.reserveWorker still refuses while wakers hold reserved slots.)
 BalRetry ==
     /\ bal = "loop" /\ bpc = "scan"
     /\ Threads = {} /\ global # <<>>
+    /\ CanStart                  \* Ctl.reserveWorker: wakers may hold reserved slots
     /\ StartWorker(pc)
     /\ UNCHANGED <<blocked, waiting, wk, cur, local, global, tstate, blockedOnce, runs,
-                   subPc, bpc>>
+                   subPc, bpc, mw, mwx, spares, handoff, npre>>
 
 \* Lifecycle.startWorker's catch after Thread.start() threw: unregister, Ctl.startFailed
 \* (counted--, threads--, decrementSearching, awake--); then (next step, EnsureOwed) the
 \* wake of a sleeper and balancer.ensureRunning(). Any starter, the balancer included.
 StartFails(w) ==
-    /\ pc[w] \in Doomed
+    /\ pc[w] = "fail"
     /\ pc' = [pc EXCEPT ![w] = "off"]
     /\ srch' = [srch EXCEPT ![w] = FALSE]
     /\ nsearch' = nsearch - 1
     /\ ens' = IF Bug = "NoRetryAfterFailedStart" THEN ens ELSE ens + 1
     /\ UNCHANGED <<blocked, waiting, wk, permit, cur, local, global, idle, tstate,
-                   blockedOnce, runs, subPc, bpc, bal, fails>>
+                   blockedOnce, runs, subPc, bpc, bal, fails, mw, mwx, spares, handoff, npre>>
+
+\* Lifecycle.startBlockingWorker's catch after Thread.start() threw: unregister,
+\* Ctl.blockingStartFailed(true) (threads--, awake--). Its caller keeps the body (above).
+BlockingStartFails(w) ==
+    /\ pc[w] = "bfail"
+    /\ pc' = [pc EXCEPT ![w] = "off"]
+    /\ blocked' = [blocked EXCEPT ![w] = FALSE]
+    /\ UNCHANGED <<srch, waiting, wk, permit, cur, local, global, idle, nsearch, tstate,
+                   blockedOnce, runs, subPc, bpc, startVars>>
 
 \* The rest of startWorker's catch: if the global queue is not empty, Pool.wakeSleeper()
 \* (the half of wakeOne that never starts a worker: nothing if a worker is searching, else
-\* pop a sleeper, counted as searching, and unpark it), for a wakeOne that trusted the doomed
-\* searcher; then balancer.ensureRunning(), the retry.
-\* Bug LateStartFailNoWake: no wake (the code before the fix), only ensureRunning().
+\* pop a sleeper, counted as searching, and unpark it; no sleeper: Lifecycle.rejoinSpare,
+\* the spare loop of maybeStartWorker without its Ctl.reserveWorker), for a wakeOne that
+\* trusted the doomed searcher, or a spare that parked while the doomed start held the last
+\* parallelism slot; then balancer.ensureRunning(), the retry.
+\* Bug LateStartFailNoWake: no wake (the code before Pool.wakeSleeper), only ensureRunning().
+\* Bug StartFailNoSparePop: wakeSleeper wakes IdleSet sleepers only, never a spare (the code
+\* before rejoinSpare; Spares_startfail_strand.cfg found it: NoStrandedSpare is violated).
 WakeSleeper ==
     IF global # <<>> /\ nsearch = 0 /\ idle # {} /\ Bug # "LateStartFailNoWake"
     THEN \E v \in idle :
@@ -670,17 +1196,37 @@ WakeSleeper ==
             /\ permit' = [permit EXCEPT ![v] = TRUE]
     ELSE UNCHANGED <<idle, nsearch, permit>>
 
+\* wakeSleeper found no searcher and no sleeper, and spares.size() > 0 (read with the rest, as
+\* WakeOneBy reads it): the spare loop follows (the waker steps, FailId), then StarterEnsure.
+StarterRejoins ==
+    /\ global # <<>> /\ nsearch = 0 /\ idle = {} /\ spares # {}
+    /\ Bug \notin {"LateStartFailNoWake", "StartFailNoSparePop"}
+
 EnsureOwed ==
     /\ ens > 0
     /\ ens' = ens - 1
-    /\ WakeSleeper
-    /\ bal' = EnsureRunning
+    /\ IF StarterRejoins
+         THEN /\ mwx' = [mwx EXCEPT !["fsize"] = @ + 1]
+              /\ UNCHANGED <<idle, nsearch, permit, bal>>
+         ELSE /\ WakeSleeper
+              /\ bal' = EnsureRunning
+              /\ UNCHANGED mwx
     /\ UNCHANGED <<pc, srch, blocked, waiting, wk, cur, local, global,
-                   tstate, blockedOnce, runs, subPc, bpc, fails>>
+                   tstate, blockedOnce, runs, subPc, bpc, fails, mw, spares, handoff, npre>>
+
+\* The catch's balancer.ensureRunning() after rejoinSpare (a spare popped or not).
+StarterEnsure ==
+    /\ mwx["fens"] > 0
+    /\ mwx' = [mwx EXCEPT !["fens"] = @ - 1]
+    /\ bal' = EnsureRunning
+    /\ UNCHANGED <<pc, srch, blocked, waiting, wk, permit, cur, local, global, idle, nsearch,
+                   tstate, blockedOnce, runs, subPc, bpc, fails, ens, mw, spares, handoff,
+                   npre>>
 
 \* The balancer thread's own steps, and the steps of a starter whose start failed.
 BalancerProgram == BalStop \/ BalRecheck \/ BalRetry
-StarterProgram == EnsureOwed \/ \E w \in Slots : StartFails(w)
+StarterProgram == EnsureOwed \/ StarterEnsure
+                  \/ \E w \in Slots : StartFails(w) \/ BlockingStartFails(w)
 
 -----------------------------------------------------------------------------
 \* All tasks done and every thread gone: the behaviour may stop here (not a deadlock).
@@ -696,39 +1242,50 @@ WorkerProgram(w) ==
     \/ RetireWake(w) \/ Exit(w)
     \/ SpinFound(w) \/ SpinGiveUp(w)
     \/ StopSearching(w) \/ Publish(w) \/ Recheck(w) \/ WakeUp(w)
+    \/ DeclPop(w) \/ DeclStart(w) \/ DeclMark(w) \/ DeclReturn(w)
+    \/ SparePush(w) \/ SpareCheckCounted(w) \/ SpareCheckGlobal(w) \/ SpareRejoin(w)
+    \/ SpareTakes(w) \/ SpareTimedOut(w)
 
 Next ==
-    \/ SubmitOutside \/ SubmitWake
+    \/ SubmitOutside \/ SubmitBlocking \/ SubmitterProgram
     \/ \E w \in Slots :
           \/ WorkerProgram(w)
           \/ Spawn(w) \/ Block(w) \/ Compensate(w) \/ Unblock(w) \/ KeepAliveExpires(w)
+          \/ SpareTimeout(w)
           \/ BalanceStalled(w) \/ Preempt(w) \/ RedrainBlocked(w)
+    \/ \E c \in WakerIds : WakerProgram(c)
     \/ IdleTick \/ TickEnd
     \/ BalExit \/ BalancerProgram \/ StarterProgram
     \/ Quiescent
 
 (***************************************************************************)
 (* Fairness (weak only).  Every step a thread takes on its own once it is  *)
-(* its turn: the worker's program steps, the submitter's wakeOne, the end  *)
-(* of a tick.  The balancer's duties to one worker (preempt a thread seen  *)
-(* waiting, re-drain a blocked worker's queue) stay enabled until done,    *)
-(* since a tick may visit any number of workers before its closing wake:   *)
-(* weak fairness is exactly "every tick visits every worker".  Nothing is  *)
-(* fair about what the environment decides: submitting, spawning, blocking,*)
-(* keep-alive expiry, balancing a merely stalled worker, and the idle-tick *)
-(* safety net (liveness must not depend on it).  The balancer thread's     *)
-(* exit steps and its start retry are its own steps (fair); so are the     *)
-(* undo and the ensureRunning() of a starter whose start failed.  Whether  *)
-(* a start fails, and whether the balancer leaves when it may, is not      *)
-(* fair.  Spec adds weak fairness of Unblock (every blocking call          *)
-(* returns); SpecBlockForever omits it.                                    *)
+(* its turn: the worker's program steps (the spare's included), the        *)
+(* submitter's steps after it began a submission, a waker's spare branch,  *)
+(* the end of a tick.  The balancer's duties to one worker (preempt a      *)
+(* thread seen waiting, re-drain a blocked worker's queue) stay enabled    *)
+(* until done, since a tick may visit any number of workers before its     *)
+(* closing wake: weak fairness is exactly "every tick visits every         *)
+(* worker".  Nothing is fair about what the environment decides:           *)
+(* submitting, spawning, blocking, keep-alive expiry (idle workers and     *)
+(* spares), balancing a merely stalled worker, and the idle-tick safety    *)
+(* net (liveness must not depend on it).  The balancer thread's exit steps *)
+(* and its start retry are its own steps (fair); so are the undo and the   *)
+(* ensureRunning() of a starter whose start failed.  Whether a start       *)
+(* fails, and whether the balancer leaves when it may, is not fair.  Spec  *)
+(* adds weak fairness of Unblock (every blocking call returns);            *)
+(* SpecBlockForever omits it.                                              *)
 (***************************************************************************)
 Fairness ==
     /\ \A w \in Slots :
           /\ WF_vars(WorkerProgram(w))
           /\ WF_vars(PreemptWaiting(w))
           /\ WF_vars(RedrainBlocked(w))
-    /\ WF_vars(SubmitWake)
+    /\ WF_vars(SubmitterProgram)
+    /\ \A c \in WakerIds : /\ WF_vars(WakerReserve(c)) /\ WF_vars(WakerPop(c))
+                          /\ WF_vars(WakerRelease(c)) /\ WF_vars(WakerAgain(c))
+                          /\ WF_vars(WakerStart(c))
+    /\ WF_vars(ExitWake)
     /\ WF_vars(TickEnd)
     /\ WF_vars(BalancerProgram)
     /\ WF_vars(StarterProgram)
@@ -752,17 +1309,24 @@ TypeOK ==
     /\ Range(global) \subseteq Tasks
     /\ idle \subseteq Slots
     /\ nsearch \in Int
-    /\ tstate \in [Tasks -> {"new", "queued", "running", "done"}]
-    /\ subPc \in {"idle", "wake"} /\ bpc \in {"scan", "end"}
+    /\ tstate \in [Tasks -> {"new", "queued", "held", "handed", "running", "done"}]
+    /\ subPc \in {"idle", "wake", "bres", "bq"} /\ bpc \in {"scan", "end", "wake", "wakeEnd"}
     /\ bal \in {"off", "loop", "exit", "stop"}
     /\ fails \in 0..MaxStartFailures
     /\ ens \in 0..MaxStartFailures
-    /\ bpc = "end" => bal = "loop"               \* a tick runs on the balancer thread
+    /\ mw \in [Callers -> MWStages]
+    /\ mwx \in [XSteps -> Nat]
+    /\ npre \in 0..MaxPreempt
+    /\ (mw[BalId] # "none") = (bpc \in {"wake", "wakeEnd"})
+    /\ spares \subseteq Slots
+    /\ handoff \in [Slots -> Tasks \cup {NoTask, Rejoin}]
+    /\ bpc # "scan" => bal = "loop"              \* a tick runs on the balancer thread
 
 \* Every submitted task runs exactly once: never twice ...
 RunsAtMostOnce == \A t \in Tasks : runs[t] <= 1
 
-\* ... and a queued task is in exactly one queue, a running task on exactly one worker.
+\* ... and a queued task is in exactly one queue, a running task on exactly one worker, a
+\* held Declared wrapper on exactly one worker, a handed body in exactly one hand-off.
 Occurrences(t) ==
     Cardinality({i \in DOMAIN global : global[i] = t})
     + Cardinality({<<w, i>> \in Slots \X (1..LocalCap) :
@@ -772,22 +1336,34 @@ NoTaskLostOrDuplicated ==
         /\ tstate[t] = "queued"  => Occurrences(t) = 1
         /\ tstate[t] # "queued"  => Occurrences(t) = 0
         /\ tstate[t] = "running" => Cardinality({w \in Slots : cur[w] = t}) = 1
+        /\ tstate[t] = "held"    => Cardinality({w \in Slots : cur[w] = t
+                                                   /\ pc[w] \in DeclPCs \cup {"chain"}}) = 1
+        /\ tstate[t] = "handed"  => Cardinality({w \in Slots : handoff[w] = t}) = 1
+        /\ tstate[t] \notin {"running", "held"} => \A w \in Slots : cur[w] # t
+        /\ tstate[t] # "handed" => \A w \in Slots : handoff[w] # t
+        /\ tstate[t] \in {"held", "handed"} => t \in BPTasks
 
-\* The thread count never exceeds the cap.
+\* The thread count (spares and blocking-path threads included) never exceeds the cap.
 ThreadCap == Cardinality(Threads) <= MaxThreads
 
-\* No task in the queue of a parked worker, nor of a retired (or retiring-after-handover) one.
+\* No task in the queue of a parked worker, nor of a retired (or retiring-after-handover) one,
+\* nor of a spare.
 NoTaskInParkedQueue  == \A w \in Slots : pc[w] = "parked" => local[w] = <<>>
-NoTaskInRetiredQueue == \A w \in Slots : pc[w] \in {"off", "rwake", "exit"} => local[w] = <<>>
+NoTaskInRetiredQueue ==
+    \A w \in Slots : pc[w] \in {"off", "rwake", "exit"} \cup SparePCs => local[w] = <<>>
 
 \* A wake-up is never lost: while work waits in the global queue and a worker sleeps,
 \* some worker is awake (it, or the balancer's tick that runs while it is awake, reaches the
 \* work), or a sleeper holds a permit, or a wakeOne() is owed by some thread, or a failed
-\* starter's wakeSleeper() is still to come.
-WakeInFlight == subPc = "wake" \/ bpc = "end" \/ ens > 0 \/ \E w \in Slots : wk[w]
+\* starter's wakeSleeper() is still to come or in its spare loop (mwx). A parked spare with
+\* nothing handed to it is asleep too.
+WakeInFlight == \/ subPc = "wake" \/ bpc # "scan" \/ ens > 0 \/ \E w \in Slots : wk[w]
+                \/ \E c \in Callers : ~Free(c)
+                \/ \E k \in XSteps : mwx[k] > 0
 NoLostWakeup ==
     (global # <<>> /\ \E w \in Slots : pc[w] = "parked")
-        => \/ \E w \in Slots : pc[w] \notin {"off", "parked"} \/ permit[w]
+        => \/ \E w \in Slots : pc[w] \notin {"off", "parked"} /\ ~SpareParked(w)
+           \/ \E w \in Slots : pc[w] = "parked" /\ permit[w]
            \/ WakeInFlight
 \* ... nor when every thread is gone: a wakeOne() is still to come, or, once a start has
 \* failed, the balancer thread exists (it retries the start) or a failed starter's
@@ -801,23 +1377,55 @@ NoOrphanedWork ==
 BalancerWhileThreads == Threads # {} => bal # "off"
 
 \* The bookkeeping behind the searching protocol (IdleSet.searching, IdleSet membership).
-\* A popped worker is counted by its waker before it knows it was popped.
+\* A popped worker is counted by its waker before it knows it was popped; so is a spare
+\* popped as a replacement (handed REJOIN).
 Popped(w) == pc[w] \in {"check", "parked"} /\ w \notin idle
 SearchingCountExact ==
     nsearch = Cardinality({w \in Slots : srch[w]}) + Cardinality({w \in Slots : Popped(w)})
+              + Cardinality({w \in Slots : handoff[w] = Rejoin})
 IdleSetHoldsOnlyIdle == \A w \in idle : pc[w] \in {"check", "parked"}
-CountedWithinParallelism == Cardinality(Counted) <= Parallelism
+CountedWithinParallelism == CtlCounted <= Parallelism
+
+\* No stranded task, the safety half (cheap, and it needs no liveness check to fail): work
+\* waits in the global queue with a slot free and a spare parked, and every thread is a parked
+\* spare, an idle worker parked without a permit, or a blocked worker stuck in a blocking call
+\* with its queue empty (so no balancer duty is owed to it): then some wake-up must be in
+\* flight. A state that breaks this enables no fair step that could end the strand (the
+\* balancer's idle tick is not fair, a stuck call need not return), so it also breaks
+\* NoStrandedTask under SpecBlockForever; the converse need not hold, so the liveness check
+\* stays. The negative controls of the strand fail it (Bug_WakerNoRecheckAfterRelease,
+\* Bug_SpareNoRecheck).
+Dormant(w) == \/ pc[w] = "off"
+              \/ SpareParked(w)
+              \/ pc[w] = "parked" /\ ~permit[w]
+              \/ Stuck(w) /\ blocked[w] /\ local[w] = <<>>
+NoStrandedSpare ==
+    (/\ global # <<>>
+     /\ CtlCounted < Parallelism
+     /\ \E w \in Slots : SpareParked(w)
+     /\ \A w \in Slots : Dormant(w))
+        => WakeInFlight
+
+\* The spare set holds only published spares, blocked, with no hand-off pending.
+SpareSetHoldsOnlySpares ==
+    \A w \in spares : pc[w] \in InSet /\ blocked[w] /\ handoff[w] = NoTask
+\* A hand-off is never lost nor delivered twice: it is pending only on a spare out of the set
+\* (its pop took it out) that has still to read it (parked, re-checking or timing out), so
+\* that spare acts on it exactly once; it never exits with it, and nobody pops it again.
+NoLostHandOff ==
+    \A w \in Slots : handoff[w] # NoTask => pc[w] \in InSet /\ w \notin spares
 
 -----------------------------------------------------------------------------
 (* Temporal properties (liveness). *)
 
 Started(t) == tstate[t] \in {"running", "done"}
+Pending(t) == tstate[t] \in {"queued", "held", "handed"}
 
 \* Every submitted task eventually runs (under Spec: every blocking call returns).
-EveryTaskRuns == \A t \in Tasks : tstate[t] = "queued" ~> Started(t)
+EveryTaskRuns == \A t \in Tasks : Pending(t) ~> Started(t)
 
 \* ... and completes.
-EveryTaskCompletes == \A t \in Tasks : tstate[t] = "queued" ~> tstate[t] = "done"
+EveryTaskCompletes == \A t \in Tasks : Pending(t) ~> tstate[t] = "done"
 
 \* The same two, checked against SpecBlockForever: they hold in every behaviour in which
 \* every blocking call returns (so one run of TLC checks all the temporal properties).
@@ -831,19 +1439,31 @@ BlockedQueueDrained ==
     \A w \in Slots, t \in Tasks :
         (blocked[w] /\ t \in Range(local[w])) ~> t \notin Range(local[w])
 
-\* When every thread is stuck in a blocking call while work waits, below the cap, a worker
-\* that can run it eventually exists (a replacement is started or woken).
-Stuck(w) == pc[w] = "run" /\ waiting[w] # "no"
+\* When every thread is stuck in a blocking call or parked as a spare while work waits, and
+\* the cap allows a new thread or a spare exists, a worker that can run the work eventually
+\* exists (a replacement is started, woken or popped from the spares).
 WorkWaiting == global # <<>> \/ \E w \in Slots : local[w] # <<>>
 ReplacementStarted ==
     (/\ Threads # {}
-     /\ \A w \in Threads : Stuck(w)
+     /\ \A w \in Threads : Stuck(w) \/ SpareParked(w)
      /\ WorkWaiting
-     /\ Cardinality(Threads) < MaxThreads)
-    ~> (\E w \in Threads : ~Stuck(w) /\ pc[w] \notin Doomed) \/ ~WorkWaiting
+     /\ Cardinality(Threads) < MaxThreads \/ \E w \in Threads : SpareParked(w))
+    ~> \/ \E w \in Threads : ~Stuck(w) /\ ~SpareParked(w) /\ pc[w] \notin Doomed
+       \/ ~WorkWaiting
 
 \* With failing starts: a start that failed while other threads exist is retried by the
 \* closing wakeOne() of the balancer's next tick, the safety net that the model leaves unfair
 \* (IdleTick). So ReplacementStarted holds if that tick is fair (Scheduler_startfail_blocking).
 ReplacementStartedIfTicks == WF_vars(IdleTick) => ReplacementStarted
+
+\* No stranded task: work in the global queue, a parallelism slot free, and a spare to take
+\* it or a thread the cap allows to start, does not stay so: the work is taken, or the slot
+\* filled, or the spare and the room for a thread are gone (checked under SpecBlockForever:
+\* it must not depend on a blocking call's return, nor on the balancer's idle tick).
+Stranded == /\ global # <<>>
+            /\ CtlCounted < Parallelism
+            /\ spares # {} \/ Cardinality(Threads) < MaxThreads
+NoStrandedTask == Stranded ~> ~Stranded
+\* The same, given the balancer's safety-net tick (IdleTick) is fair.
+NoStrandedTaskIfTicks == WF_vars(IdleTick) => NoStrandedTask
 =============================================================================

@@ -80,24 +80,39 @@ final class Lifecycle {
    * parallelism, the balancer's token bucket) allows.
    */
   void maybeStartWorker() {
-    Ctl ctl = pool.ctl;
     // A parked spare first (Spares): a replacement that costs an unpark, not a thread start.
-    // A loop, not an if: while we held the reserved slot, a spare taking itself out for its own
-    // rejoin was refused the slot, re-published itself and parked having seen it taken; after
-    // releasing the slot we must look at the set again, or at maxThreads the work would wait for
-    // a keep-alive (found by the TLA+ model, tla/spares/Spares_strand_ticks.cfg). Dekker again: we
-    // release (a volatile read-modify-write of counted) then read the set's size; the spare
-    // pushes (a volatile size store) then reads counted.
+    if (rejoinSpare()) {
+      return;
+    }
+    if (pool.ctl.reserveWorker(tokenBeyondParallelism)) {
+      startWorker();
+    }
+  }
+
+  /**
+   * The spare half of {@link #maybeStartWorker}, which never starts a thread: pops a parked
+   * spare to search if one is there and a parallelism slot is free. Also the failed starter's
+   * fallback ({@link Pool#wakeSleeper}).
+   *
+   * <p>A loop, not an if: while we held the reserved slot, a spare taking itself out for its own
+   * rejoin was refused the slot, re-published itself and parked having seen it taken; after
+   * releasing the slot we must look at the set again, or at maxThreads the work would wait for a
+   * keep-alive (found by the TLA+ model: Bug_WakerNoRecheckAfterRelease.cfg is the old code).
+   * Dekker again: we release (a volatile read-modify-write of counted) then read the set's size;
+   * the spare pushes (a volatile size store) then reads counted.
+   *
+   * @return true if a spare was popped
+   */
+  boolean rejoinSpare() {
+    Ctl ctl = pool.ctl;
     while (pool.spares.size() > 0 && ctl.reserveSlot()) {
       if (pool.spares.popToSearch()) {
         pool.counters.spareRejoins.increment();
-        return;
+        return true;
       }
       ctl.releaseSlot();
     }
-    if (ctl.reserveWorker(tokenBeyondParallelism)) {
-      startWorker();
-    }
+    return false;
   }
 
   /**
@@ -193,8 +208,9 @@ final class Lifecycle {
       pool.ctl.startFailed(searching);
       startFailed("smolscale could not start a worker thread", e);
       if (!pool.global.isEmpty()) {
-        // A wakeOne that ran while the doomed worker counted as searching woke nobody, trusting
-        // it: wake a sleeper in its place (found by the TLA+ model, Scheduler_startfail_late).
+        // A wakeOne that ran while the doomed worker counted as searching (or held its slot)
+        // woke nobody, trusting it: wake a sleeper, or a spare, in its place (found by the TLA+
+        // model: Scheduler_startfail_late, Spares_startfail_strand).
         pool.wakeSleeper();
       }
       if (pool.isShuttingDown() && pool.ctl.threads() == 0) {
@@ -213,9 +229,17 @@ final class Lifecycle {
     }
   }
 
-  /** Work waits in the global queue and no worker thread is alive (a start failed). */
+  /**
+   * Work waits in the global queue and no worker thread is alive (a start failed). Blocking
+   * bodies on virtual threads hold places in {@code threads} but never run queued work, nor wake
+   * the balancer's tick (they are never awake), so they do not count here: with only them alive a
+   * failed start would otherwise wait for one of them to end, forever if each waits for queued
+   * work (seen by the TLA+ modeller reading the code; VirtualBlockingTest). The two counts are
+   * read apart, so the answer can be off for the moment a body starts or ends; the balancer asks
+   * again every eight intervals while any thread is alive.
+   */
   boolean needsStartRetry() {
-    return pool.ctl.threads() == 0 && !pool.global.isEmpty();
+    return pool.ctl.threads() - pool.blocking.virtualBodies() <= 0 && !pool.global.isEmpty();
   }
 
   /** The balancer's retry of a failed start. */

@@ -178,15 +178,18 @@ final class Pool {
   }
 
   /**
-   * The half of {@link #wakeOne} that never starts a worker: wakes one sleeper unless a worker is
-   * searching. For a starter whose start just failed (see {@link Lifecycle}): a {@code wakeOne}
-   * that ran while the doomed worker was counted as searching trusted it and woke nobody, so the
+   * The part of {@link #wakeOne} that never starts a worker: wakes one sleeper, or else pops a
+   * parked spare ({@link Lifecycle#rejoinSpare}), unless a worker is searching. For a starter
+   * whose start just failed (see {@link Lifecycle}): a {@code wakeOne} that ran while the doomed
+   * worker was counted as searching trusted it and woke nobody, and a blocked worker whose task
+   * returned meanwhile found its slot taken by the doomed worker and parked as a spare, so the
    * failed starter must wake in its place, and must not start (that could recurse while the
-   * factory keeps failing).
+   * factory keeps failing). Without the spare, TLC's Spares_startfail_strand: the task waited for
+   * the spare's keep-alive.
    */
   void wakeSleeper() {
-    if (idle.searching() == 0) {
-      unparkOne();
+    if (idle.searching() == 0 && !unparkOne()) {
+      lifecycle.rejoinSpare();
     }
   }
 

@@ -44,8 +44,9 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * rejoins by itself. Without it, at {@code maxThreads} (no new thread can start) a task queued
  * while the last thread was on its way to the set would wait until a keep-alive ran out. The
  * waker's half: after releasing a slot it reserved in vain it reads the set again ({@link
- * Lifecycle#maybeStartWorker}; the strand without it was found by the model in {@code
- * spec/tla/spares}).
+ * Lifecycle#rejoinSpare}; the strand without it was found by the TLA+ model, spec/MODEL.md,
+ * negative control {@code Bug_WakerNoRecheckAfterRelease}). A starter whose start failed wakes a
+ * spare too ({@link Pool#wakeSleeper}; control {@code Bug_StartFailNoSparePop}).
  *
  * <p>Memory model: the stack's edges are {@link HandOffStack}'s, the counts' are {@link Ctl}'s;
  * the re-check reads the global queue's producers' index and {@code counted} (both volatile)

@@ -467,4 +467,53 @@ class BlockingPathTest {
       assertEquals("no thread for you", reported.peek().getCause().getMessage());
     }
   }
+
+  /**
+   * Proves: a worker start that fails while a spare parks wakes the spare in its place (the strand
+   * TLC found, Spares_startfail_strand). The order is forced: a blocking body's thread T1 waits
+   * until a task's submission is inside the thread factory for a worker (the slot reserved), then
+   * returns; T1 finds no free slot and parks as a spare; then the factory throws. Before the fix
+   * the task waited in the global queue for T1's keep-alive (here a minute, beyond the bound); now
+   * the failed starter pops T1, which runs it.
+   */
+  @Test
+  void aFailedStartWakesASpareThatParkedMeanwhile() throws Exception {
+    CountDownLatch inFactory = new CountDownLatch(1);
+    AtomicInteger calls = new AtomicInteger();
+    Pool[] pool = new Pool[1];
+    ConcurrentLinkedQueue<Throwable> reported = new ConcurrentLinkedQueue<>();
+    try (Scheduler s =
+        builder("startfail-spare")
+            .maxThreads(2)
+            .preemption(false)
+            .keepAlive(Duration.ofMinutes(1))
+            .threadFactory(
+                r -> {
+                  if (calls.incrementAndGet() != 2) {
+                    return new Thread(r);
+                  }
+                  // The worker start for the task: its slot is reserved. Let the body return,
+                  // and fail only once its thread has parked as a spare.
+                  inFactory.countDown();
+                  Await.until(
+                      Duration.ofSeconds(BOUND_S),
+                      () -> pool[0].spares.size() == 1,
+                      () -> "the body's thread never parked as a spare: " + pool[0].spares.size());
+                  throw new IllegalStateException("no worker for you");
+                })
+            .uncaughtExceptionHandler((t, e) -> reported.add(e))
+            .build()) {
+      pool[0] = pool(s);
+      Task<String> body =
+          s.spawnBlocking(
+              () -> {
+                await(inFactory, "the worker start to reach the factory");
+                return "body";
+              });
+      Task<String> task = s.spawn(() -> "task"); // start fails; T1 becomes a spare meanwhile
+      assertEquals("body", body.get(BOUND_S, TimeUnit.SECONDS));
+      assertEquals("task", task.get(BOUND_S, TimeUnit.SECONDS), "stranded: " + s.stats());
+      assertEquals(1, reported.size(), reported.toString());
+    }
+  }
 }

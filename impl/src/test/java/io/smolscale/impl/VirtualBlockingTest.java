@@ -308,4 +308,36 @@ class VirtualBlockingTest {
       closeBounded(s);
     }
   }
+
+  /**
+   * Proves: a worker start that fails while only virtual bodies are alive is retried: here the
+   * body waits for a task it spawned, whose worker's first start fails (the factory throws once).
+   * Virtual bodies are never awake, so the balancer's retry must not count them as worker
+   * threads, or the body and its task would wait for each other.
+   */
+  @Test
+  void aFailedStartIsRetriedWhileOnlyVirtualBodiesAreAlive() throws Exception {
+    AtomicInteger calls = new AtomicInteger();
+    ConcurrentLinkedQueue<Throwable> reported = new ConcurrentLinkedQueue<>();
+    Scheduler s =
+        virtual("retry")
+            .threadFactory(
+                r -> {
+                  if (calls.incrementAndGet() == 1) {
+                    throw new IllegalStateException("no worker for you");
+                  }
+                  return new Thread(r);
+                })
+            .uncaughtExceptionHandler((th, e) -> reported.add(e))
+            .build();
+    try {
+      Task<String> body =
+          s.spawnBlocking(() -> s.spawn(() -> "inner").get(BOUND_S, TimeUnit.SECONDS));
+      assertEquals("inner", body.get(BOUND_S, TimeUnit.SECONDS), "stranded: " + s.stats());
+      assertTrue(calls.get() >= 2, "the start was retried: " + calls.get());
+      assertEquals(1, reported.size(), reported.toString());
+    } finally {
+      closeBounded(s);
+    }
+  }
 }
