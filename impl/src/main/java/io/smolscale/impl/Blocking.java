@@ -218,6 +218,7 @@ final class Blocking {
       }
       virtualRunning.add(t);
       t.start();
+      pool.lifecycle.startSucceeded();
       return true;
     } catch (RuntimeException | Error e) {
       if (t != null) {

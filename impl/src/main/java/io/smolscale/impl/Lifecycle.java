@@ -178,7 +178,18 @@ final class Lifecycle {
     pool.balancer.ensureRunning();
     w.admit();
     t.start();
-    startFailure = null;
+    startSucceeded();
+  }
+
+  /**
+   * A thread started (a worker's, or a blocking body's virtual one): an episode of failed starts,
+   * if there was one, is over, so the next failure is reported again and termination no longer
+   * blames it for the queued tasks. Read first: a start in a healthy scheduler writes nothing.
+   */
+  void startSucceeded() {
+    if (startFailure != null) {
+      startFailure = null;
+    }
   }
 
   /**
@@ -235,11 +246,13 @@ final class Lifecycle {
    * the balancer's tick (they are never awake), so they do not count here: with only them alive a
    * failed start would otherwise wait for one of them to end, forever if each waits for queued
    * work (seen by the TLA+ modeller reading the code; VirtualBlockingTest). The two counts are
-   * read apart, so the answer can be off for the moment a body starts or ends; the balancer asks
-   * again every eight intervals while any thread is alive.
+   * read apart, but a body joins the set only after its place is counted and leaves it before
+   * the place is given back, so the difference is never below the live worker threads: it can
+   * only miss a retry for the moment a body starts or ends, and the balancer asks again eight
+   * intervals later while any thread is alive.
    */
   boolean needsStartRetry() {
-    return pool.ctl.threads() - pool.blocking.virtualBodies() <= 0 && !pool.global.isEmpty();
+    return !pool.global.isEmpty() && pool.ctl.threads() - pool.blocking.virtualBodies() <= 0;
   }
 
   /** The balancer's retry of a failed start. */
