@@ -6,7 +6,9 @@
  * {@link io.smolscale.spi.SmolscaleProvider} service.
  */
 module io.smolscale.api {
-  requires static transitive org.checkerframework.checker.qual;
+  // The Checker Framework's annotations (nullness, locks) are for this build's checkers and for
+  // users who run them; not transitive, so user code compiles and runs without them.
+  requires static org.checkerframework.checker.qual;
 
   exports io.smolscale;
   exports io.smolscale.spi;

@@ -30,7 +30,9 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * <p>Where a task goes: spawned or woken on a worker thread of this scheduler, it goes to that
  * worker's local queue; from any other thread, to the global queue, and at most one parked worker
  * is woken. Ordering is not guaranteed between tasks, beyond this: a worker runs its local queue
- * in FIFO order, and every task eventually runs (see {@code spec/README.md}).
+ * in FIFO order, and every task eventually runs (<a
+ * href="https://github.com/smolscale-java/smolscale-java/blob/main/spec/README.md#3-ordering-and-fairness">specification,
+ * section 3</a>).
  *
  * <p>Threads: none until the first spawn; workers start while work waits, up to {@link
  * SchedulerConfig#parallelism()}, and retire after {@link SchedulerConfig#keepAlive()} idle. A
@@ -95,8 +97,9 @@ public interface Scheduler extends ExecutorService, AutoCloseable {
    * maxThreads} either way, and when all of them are in use the task waits in the global queue
    * and the worker that takes it marks itself blocked before running it. When the body returns, a
    * platform thread joins the workers if a parallelism slot is free, otherwise it stays as a spare
-   * for the keep-alive; a virtual thread ends. Tasks it spawns go to the global queue. See
-   * spec/README.md section 7.
+   * for the keep-alive; a virtual thread ends. Tasks it spawns go to the global queue. See <a
+   * href="https://github.com/smolscale-java/smolscale-java/blob/main/spec/README.md#7-blocking-and-preemption">the specification,
+   * section 7</a>.
    *
    * @param body the task body
    * @param <T> the result type
@@ -120,8 +123,8 @@ public interface Scheduler extends ExecutorService, AutoCloseable {
    * This scheduler's blocking path as a plain {@link java.util.concurrent.Executor}: every
    * runnable given to it runs as {@link #spawnBlocking(Runnable)} runs its body, for libraries
    * that take an executor for blocking work (an HTTP server's handler executor, a JDBC pool's).
-   * A runnable that throws is reported as a raw {@code execute} runnable is (spec/README.md section
-   * 2.3).
+   * A runnable that throws is reported as a raw {@code execute} runnable is: to the scheduler's
+   * uncaught-exception handler, else the JVM's default one, else standard error.
    *
    * @return the executor (the same instance on every call)
    */
@@ -245,8 +248,8 @@ public interface Scheduler extends ExecutorService, AutoCloseable {
     /** Default balancer period. */
     public static final Duration DEFAULT_BALANCER_INTERVAL = Duration.ofMillis(1);
     /**
-     * Default pre-park spin: 50 µs, chosen with the JMH suite on a 2-core VM (see {@code
-     * spec/PERFORMANCE.md}).
+     * Default pre-park spin: 50 µs, chosen with the JMH suite on a 2-core VM (see <a
+     * href="https://github.com/smolscale-java/smolscale-java/blob/main/spec/PERFORMANCE.md">PERFORMANCE.md</a>).
      */
     public static final Duration DEFAULT_SPIN_BEFORE_PARK = Duration.ofNanos(50_000);
     /** Default thread cap. */

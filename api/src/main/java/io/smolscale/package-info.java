@@ -6,6 +6,9 @@
  * message passing).
  *
  * <p>The precise semantics (task life cycle, happens-before edges, cancellation, fairness,
- * preemption) are written down in the project's {@code spec/README.md}.
+ * preemption, configuration, errors for bad input) are written down in <a
+ * href="https://github.com/smolscale-java/smolscale-java/blob/main/spec/README.md">the specification</a>; the design and its
+ * measurements in <a href="https://github.com/smolscale-java/smolscale-java/blob/main/spec/DESIGN.md">DESIGN.md</a> and <a
+ * href="https://github.com/smolscale-java/smolscale-java/blob/main/spec/PERFORMANCE.md">PERFORMANCE.md</a>.
  */
 package io.smolscale;

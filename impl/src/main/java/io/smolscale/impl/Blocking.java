@@ -1,8 +1,11 @@
 package io.smolscale.impl;
 
 import io.smolscale.impl.jfr.JfrEvents;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.function.BooleanSupplier;
 import org.checkerframework.checker.lock.qual.GuardSatisfied;
@@ -38,10 +41,28 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * to notice it. With {@link io.smolscale.BlockingThreads#VIRTUAL} (the default on JDK 24+) the
  * new thread is a virtual one, which holds a place under {@code maxThreads} while its body runs
  * and then ends ({@link Lifecycle#virtualBodyExited}); spares then serve only the replacements of
- * blocked workers. With every allowed thread in use it is queued as a {@link Declared} task, which
- * tries the hand-off again when a worker takes it and otherwise marks that worker blocked before
- * the body runs (Kotlin's {@code Dispatchers.IO} tasks mark their worker the same way): nothing
- * is dropped, nothing waits for detection.
+ * blocked workers. With platform threads and every allowed thread in use, the body is queued as
+ * a {@link Declared} task, which tries the hand-off again when a worker takes it and otherwise
+ * marks that worker blocked before the body runs (Kotlin's {@code Dispatchers.IO} tasks mark their
+ * worker the same way): nothing is dropped, nothing waits for detection.
+ *
+ * <p><b>Waiting for a place</b> (virtual threads): a body that finds every place under {@code
+ * maxThreads} taken waits in {@code waiting}, a FIFO of its own, instead of going to a worker;
+ * a virtual body that ends takes the next waiting body and runs it on the same thread, keeping
+ * its place (a counting semaphore with a queue, as {@code ThreadPoolExecutor}'s queue at its
+ * maximum size, but in FIFO order and without a thread that waits for the queue). So at the cap
+ * the workers go on with CPU work, and a burst of 1,000 blocking calls over 512 places runs in
+ * two waves without a worker, a wake-up or a thread start for the second (PERFORMANCE.md, issue
+ * 15's burst against virtual threads). The rule that keeps a waiting body from being stranded:
+ * <b>every release of a place re-reads the queue</b> ({@link #startWaiting}, called by a virtual
+ * body's and a worker's exit and by a start that failed), and a submitter re-tries a place after
+ * it queued. A Dekker pair: the submitter's {@code offer} (a volatile write) comes before its
+ * reservation (a CAS of {@code Ctl.threads}); the releaser's {@code threadExited} (a volatile
+ * read-modify-write of the same count) comes before its read of the queue; so either the
+ * submitter gets the freed place or the releaser sees the body. (The TLA+ model of the pair,
+ * with a negative control for each half, is not yet in spec/tla: see MODEL.md.) If a virtual
+ * thread cannot be started the waiting bodies move to the global queue as {@link Declared} tasks,
+ * so the workers run them: a failing factory never strands one.
  *
  * <p>Compensation ({@link #beginCompensation}) works for a worker of any smolscale scheduler: a
  * wait blocks the worker whichever scheduler the awaited task belongs to.
@@ -73,6 +94,12 @@ final class Blocking {
    * or starts interrupted.
    */
   private final Set<Thread> virtualRunning = ConcurrentHashMap.newKeySet();
+
+  /**
+   * Bodies waiting for a place under {@code maxThreads} (virtual threads only; see the class
+   * comment for the rule that keeps them from being stranded).
+   */
+  private final ConcurrentLinkedQueue<Runnable> waiting = new ConcurrentLinkedQueue<>();
 
   Blocking(Pool pool) {
     this.pool = pool;
@@ -175,13 +202,92 @@ final class Blocking {
    * @param body the body (a task, or a raw runnable of the blocking executor)
    */
   void submit(Runnable body) {
-    if (handOff(body)) {
-      pool.counters.directStarts.increment();
+    if (handOffOrWait(body)) {
+      pool.counters.directStarts.increment(); // a submission that skipped the global queue
       return;
     }
     pool.global.offer(new Declared(this, body));
     pool.counters.externalPushes.increment();
     pool.wakeOne();
+  }
+
+  /**
+   * The blocking path for a body known (or predicted) to block: starts it on a thread of its own
+   * now, or, with virtual threads, queues it to wait for a place (it never runs on a worker).
+   *
+   * @param body the body
+   * @return true if it was started or queued to wait for a place; false with platform threads and
+   *     no thread to be had (the caller runs or queues it)
+   */
+  boolean handOffOrWait(Runnable body) {
+    if (handOff(body)) {
+      return true;
+    }
+    if (virtualThreads == null) {
+      return false;
+    }
+    waiting.offer(body);
+    pool.counters.placeWaits.increment();
+    startWaiting(); // the submitter's half of the Dekker pair: try for a place after queueing
+    return true;
+  }
+
+  /**
+   * Starts waiting bodies on new virtual threads while places are free. Called after a body is
+   * queued and after every release of a place (the releaser's half of the Dekker pair in the class
+   * comment). Never throws.
+   */
+  void startWaiting() {
+    ThreadFactory v = virtualThreads;
+    if (v == null) {
+      return;
+    }
+    while (!waiting.isEmpty()) {
+      if (!pool.ctl.reserveBlockingThread()) {
+        return; // every place is held, and each holder re-reads the queue when it gives it back
+      }
+      Runnable body = waiting.poll();
+      if (body == null) {
+        // Someone else took it: give the place back, and look again (a body queued meanwhile may
+        // have found this place taken).
+        pool.ctl.blockingStartFailed(false);
+        continue;
+      }
+      if (!startVirtual(v, body)) {
+        // No virtual thread can be made (reported): let the workers run this body and every other
+        // waiting one, as with platform threads, rather than leave them with no thread at all.
+        pool.global.offer(new Declared(this, body));
+        for (Runnable r; (r = waiting.poll()) != null; ) {
+          pool.global.offer(new Declared(this, r));
+        }
+        pool.wakeOne();
+        return;
+      }
+    }
+  }
+
+  /** Bodies waiting for a place now, for statistics ({@code queuedGlobal}); O(n). */
+  int waitingCount() {
+    return waiting.size();
+  }
+
+  /** Whether bodies wait for a place (termination must not happen before they ran). */
+  boolean hasWaiting() {
+    return !waiting.isEmpty();
+  }
+
+  /**
+   * Removes every body waiting for a place ({@code shutdownNow}, or termination with no thread
+   * able to run them).
+   *
+   * @return the bodies, oldest first
+   */
+  List<Runnable> drainWaiting() {
+    List<Runnable> out = new ArrayList<>();
+    for (Runnable r; (r = waiting.poll()) != null; ) {
+      out.add(r);
+    }
+    return out;
   }
 
   /**
@@ -230,18 +336,32 @@ final class Blocking {
     }
   }
 
-  private void runVirtual(Runnable body) {
+  /**
+   * A virtual thread's life: its body, then each body waiting for a place, keeping the place
+   * (see the class comment), then the exit, which gives the place back and re-reads the queue.
+   */
+  private void runVirtual(Runnable first) {
     Thread me = Thread.currentThread();
     try {
-      if (pool.isStopping()) {
-        me.interrupt(); // shutdownNow ran before this body: it starts interrupted, as on a worker
-      }
-      body.run();
-    } catch (Throwable t) {
-      pool.reportUncaught(t); // a raw runnable has no handle: reported, as on a worker
+      Runnable body = first;
+      do {
+        // The task boundary, as on a worker (ThreadPoolExecutor.runWorker's rule): a body starts
+        // with the interrupt status clear, unless shutdownNow ran (it writes STOP before it
+        // interrupts, so an interrupt this clear swallows comes with a STOP the read sees).
+        Thread.interrupted();
+        if (pool.isStopping()) {
+          me.interrupt(); // shutdownNow ran before this body: it starts interrupted
+        }
+        try {
+          body.run();
+        } catch (Throwable t) {
+          pool.reportUncaught(t); // a raw runnable has no handle: reported, as on a worker
+        }
+        pool.counters.virtualCompleted.increment();
+        body = waiting.poll();
+      } while (body != null);
     } finally {
       virtualRunning.remove(me);
-      pool.counters.virtualCompleted.increment();
       pool.lifecycle.virtualBodyExited();
     }
   }

@@ -27,6 +27,8 @@ final class Counters {
   final LongAdder wakeups = new LongAdder();
   /** Blocking-path submissions started on a thread of their own (spawned, not queued). */
   final LongAdder directStarts = new LongAdder();
+  /** Blocking bodies that found every place under maxThreads taken and waited (Blocking). */
+  final LongAdder placeWaits = new LongAdder();
   /** Blocking bodies handed to a parked spare (no thread start). */
   final LongAdder spareHandoffs = new LongAdder();
   /** Replacements that took a parked spare instead of starting a thread. */

@@ -3,7 +3,9 @@ package io.smolscale.impl;
 import io.smolscale.Stats;
 import io.smolscale.impl.park.Parker;
 import io.smolscale.impl.task.TaskImpl;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
@@ -25,7 +27,9 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * balancer, which the failure itself makes sure is running: it may have no other reason to exist,
  * since no worker does. A retry must never depend on a thread that does not exist. The first
  * failure of an episode is reported (the next success ends the episode), so a factory that keeps
- * failing is neither silent nor a flood of reports. A failed starter also wakes a sleeper if work
+ * failing is neither silent nor a flood of reports: a {@code System.Logger} WARNING on {@code
+ * io.smolscale}, and the uncaught-exception handler when one is set (the scheduler's or the
+ * JVM's default). A failed starter also wakes a sleeper if work
  * waits ({@link Pool#wakeSleeper}): while the doomed worker counted as searching, a concurrent
  * {@code wakeOne} trusted it and woke nobody (a lost wake-up the TLA+ model found).
  *
@@ -201,7 +205,25 @@ final class Lifecycle {
     boolean firstOfEpisode = startFailure == null;
     startFailure = failure;
     if (firstOfEpisode) {
-      pool.reportUncaught(failure);
+      System.getLogger("io.smolscale")
+          .log(
+              System.Logger.Level.WARNING,
+              "smolscale scheduler "
+                  + pool.config.threadNamePrefix()
+                  + "*: "
+                  + what
+                  + " ("
+                  + pool.ctl.threads()
+                  + " threads alive, "
+                  + pool.global.size()
+                  + " tasks queued); the start is retried while work waits. Reported once per"
+                  + " episode of failed starts.",
+              e);
+      // To the handler too when one is set (the user asked to hear of failures), but not to the
+      // reporter's stderr fallback: the log record already says it.
+      if (pool.reporter.hasHandler()) {
+        pool.reportUncaught(failure);
+      }
     }
   }
 
@@ -217,6 +239,7 @@ final class Lifecycle {
     } catch (RuntimeException | Error e) {
       unregister(w);
       pool.ctl.startFailed(searching);
+      pool.blocking.startWaiting(); // the reserved place is free again (Blocking's Dekker pair)
       startFailed("smolscale could not start a worker thread", e);
       if (!pool.global.isEmpty()) {
         // A wakeOne that ran while the doomed worker counted as searching (or held its slot)
@@ -311,6 +334,7 @@ final class Lifecycle {
       unregister(w);
     }
     int left = pool.ctl.threadExited();
+    pool.blocking.startWaiting(); // a place is free: a body waiting for one takes it (Blocking)
     if (!pool.global.isEmpty()) {
       pool.wakeOne();
     }
@@ -328,6 +352,9 @@ final class Lifecycle {
    */
   void virtualBodyExited() {
     int left = pool.ctl.threadExited();
+    // The releaser's half of Blocking's Dekker pair: a body queued while this thread was on its
+    // way out (it read the queue empty) found the place still taken.
+    pool.blocking.startWaiting();
     if (!pool.global.isEmpty()) {
       pool.wakeOne();
     }
@@ -344,6 +371,10 @@ final class Lifecycle {
    * queued tasks fail with the start failure ({@link #failQueued}) first.
    */
   void tryTerminate() {
+    if (pool.isShuttingDown() && pool.ctl.threads() == 0 && pool.runState() == Pool.SHUTDOWN) {
+      // Bodies waiting for a place are accepted work too (Blocking): they run before termination.
+      pool.blocking.startWaiting();
+    }
     if (pool.isShuttingDown() && pool.ctl.threads() == 0) {
       if (!pool.global.isEmpty() && pool.runState() == Pool.SHUTDOWN) {
         // Accepted work must still run: a shutdown scheduler drains its queue first.
@@ -357,7 +388,7 @@ final class Lifecycle {
   }
 
   private void failQueuedAndTerminate() {
-    if (!pool.global.isEmpty()) {
+    if (!pool.global.isEmpty() || pool.blocking.hasWaiting()) {
       failQueued();
     }
     terminated.countDown();
@@ -370,7 +401,9 @@ final class Lifecycle {
    */
   private void failQueued() {
     Throwable cause = startFailure;
-    for (Runnable queued : pool.global.drain()) {
+    List<Runnable> queuedTasks = new ArrayList<>(pool.global.drain());
+    queuedTasks.addAll(pool.blocking.drainWaiting());
+    for (Runnable queued : queuedTasks) {
       Runnable r = Blocking.unwrap(queued);
       if (pool.isStopping()) {
         if (r instanceof TaskImpl) {
@@ -415,7 +448,7 @@ final class Lifecycle {
           pool.ctl.counted(),
           pool.idle.size(),
           pool.spares.size(),
-          pool.global.size());
+          pool.global.size() + pool.blocking.waitingCount());
     }
   }
 }

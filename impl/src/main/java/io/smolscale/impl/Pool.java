@@ -160,7 +160,8 @@ final class Pool {
    */
   private boolean startPredicted(Runnable task) {
     BlockingSites.Site site = sites.warmSite(task);
-    if (site == null || !site.predicted() || !site.startDirect() || !blocking.handOff(task)) {
+    // Started on a thread of its own, or (virtual threads) waiting for a place: not a worker's.
+    if (site == null || !site.predicted() || !site.startDirect() || !blocking.handOffOrWait(task)) {
       return false;
     }
     counters.directStarts.increment();

@@ -16,6 +16,11 @@ final class UncaughtReporter implements Consumer<Throwable> {
     this.handler = handler;
   }
 
+  /** Whether a handler would receive a report (the scheduler's, or the JVM's default one). */
+  boolean hasHandler() {
+    return handler != null || Thread.getDefaultUncaughtExceptionHandler() != null;
+  }
+
   @Override
   public void accept(Throwable failure) {
     try {

@@ -74,9 +74,15 @@ public final class WorkBalancingScheduler extends AbstractExecutorService
   /** The blocking path as an executor: the run state, then {@link Blocking#submit}. */
   private static final class BlockingExecutor implements Executor {
     private final Pool pool;
+    /**
+     * Made here: toString may not call the config's accessors (the Lock Checker sees a method of
+     * another compilation unit as possibly taking locks, and toString must be lock-free).
+     */
+    private final String name;
 
     BlockingExecutor(Pool pool) {
       this.pool = pool;
+      this.name = "blocking executor of " + pool.config.threadNamePrefix() + "*";
     }
 
     @Override
@@ -90,7 +96,7 @@ public final class WorkBalancingScheduler extends AbstractExecutorService
 
     @Override
     public String toString(@GuardSatisfied BlockingExecutor this) {
-      return "blocking executor of " + pool.config.threadNamePrefix() + "*";
+      return name;
     }
   }
 
@@ -300,6 +306,7 @@ public final class WorkBalancingScheduler extends AbstractExecutorService
       }
     }
     pool.blocking.interruptVirtualBodies();
+    never.addAll(pool.blocking.drainWaiting());
     never.addAll(spill.drain());
     never.addAll(global.drain());
     never.replaceAll(Blocking::unwrap); // the user's runnables, not our blocking-path wrappers

@@ -303,8 +303,10 @@ final class Worker extends IdleSet.Node implements Runnable {
         boolean probe = false;
         if (site != null && site.predicted()) {
           probe = site.probeOnWorker();
-          if (!probe && pool.blocking.handOff(task)) {
-            continue; // predicted blocking: started on a thread of its own (BlockingSites)
+          if (!probe && pool.blocking.handOffOrWait(task)) {
+            // Predicted blocking: started on a thread of its own, or waiting for a place
+            // (BlockingSites, Blocking).
+            continue;
           }
         }
         runTask(task);

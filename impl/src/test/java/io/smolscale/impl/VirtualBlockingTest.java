@@ -156,8 +156,8 @@ class VirtualBlockingTest {
   }
 
   /**
-   * Proves: virtual bodies hold places under maxThreads; beyond the cap a body waits in the
-   * global queue (it never runs beyond the cap), and runs once a place is free.
+   * Proves: virtual bodies hold places under maxThreads; beyond the cap a body waits for a place
+   * (counted in queuedGlobal; it never runs beyond the cap), and runs once a place is free.
    */
   @Test
   void virtualBodiesCountAgainstMaxThreads() throws Exception {
@@ -339,5 +339,123 @@ class VirtualBlockingTest {
     } finally {
       closeBounded(s);
     }
+  }
+  /** Bodies that hold a place until the gate opens, counting how many run at once and where. */
+  private static final class Gated {
+    final CountDownLatch gate = new CountDownLatch(1);
+    final AtomicInteger inFlight = new AtomicInteger();
+    final AtomicInteger most = new AtomicInteger();
+    final AtomicInteger started = new AtomicInteger();
+    final AtomicInteger interrupted = new AtomicInteger();
+    final ConcurrentLinkedQueue<String> notVirtual = new ConcurrentLinkedQueue<>();
+
+    Task<Integer> spawn(Scheduler s, int id) {
+      return s.spawnBlocking(
+          () -> {
+            started.incrementAndGet();
+            if (!isVirtual(Thread.currentThread())) {
+              notVirtual.add(Thread.currentThread().getName());
+            }
+            most.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+            try {
+              gate.await(BOUND_S, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+              interrupted.incrementAndGet();
+            } finally {
+              inFlight.decrementAndGet();
+            }
+            return id;
+          });
+    }
+  }
+
+  /**
+   * Proves: at the cap, a blocking body waits for a place off the workers (Blocking's waiting
+   * queue): the worker goes on with other work while every place is held, the waiting bodies run
+   * on virtual threads once places come free, never more at once than the places. Before the
+   * waiting queue the body went to the global queue as a Declared task, the idle worker took it
+   * and ran it itself, blocked on the gate, and the CPU task behind it could not run (at the cap
+   * no replacement can start): the get below timed out.
+   */
+  @Test
+  void atTheCapBodiesWaitOffTheWorkersWhichGoOnWithOtherWork() throws Exception {
+    // parallelism 1, maxThreads 3: the worker holds one place, two bodies the other two.
+    Scheduler s =
+        virtual("wait").maxThreads(3).preemption(false).keepAlive(Duration.ofSeconds(60)).build();
+    try {
+      assertEquals(1, s.spawn(() -> 1).get(BOUND_S, TimeUnit.SECONDS)); // the worker is alive
+      Gated g = new Gated();
+      List<Task<Integer>> bodies = new ArrayList<>();
+      for (int i = 0; i < 6; i++) {
+        bodies.add(g.spawn(s, i));
+      }
+      Await.until(
+          Duration.ofSeconds(BOUND_S),
+          () -> g.inFlight.get() == 2 && s.stats().queuedGlobal() == 4,
+          () -> "in flight " + g.inFlight.get() + ", " + s.stats());
+      // Every place is held and four bodies wait: the worker still runs CPU work.
+      assertEquals(42, s.spawn(() -> 42).get(BOUND_S, TimeUnit.SECONDS));
+      assertEquals(2, g.started.get(), "only the bodies with a place started");
+      g.gate.countDown();
+      for (int i = 0; i < bodies.size(); i++) {
+        assertEquals(i, bodies.get(i).get(BOUND_S, TimeUnit.SECONDS));
+      }
+      assertEquals(2, g.most.get(), "bodies at once");
+      assertTrue(g.notVirtual.isEmpty(), "bodies that ran on a platform thread: " + g.notVirtual);
+    } finally {
+      closeBounded(s);
+    }
+  }
+
+  /**
+   * Proves: shutdownNow returns the bodies waiting for a place, cancelled and never run, and
+   * interrupts the ones running; the scheduler then terminates.
+   */
+  @Test
+  void shutdownNowReturnsTheBodiesWaitingForAPlace() throws Exception {
+    Scheduler s = virtual("wait-stop").maxThreads(2).preemption(false).build();
+    Gated g = new Gated();
+    List<Task<Integer>> bodies = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      bodies.add(g.spawn(s, i));
+    }
+    Await.until(
+        Duration.ofSeconds(BOUND_S),
+        () -> g.inFlight.get() == 2 && s.stats().queuedGlobal() == 3,
+        () -> "in flight " + g.inFlight.get() + ", " + s.stats());
+    List<Runnable> never = s.shutdownNow();
+    assertEquals(3, never.size(), "the waiting bodies: " + never);
+    assertTrue(s.awaitTermination(BOUND_S, TimeUnit.SECONDS), "terminated: " + s.stats());
+    assertEquals(2, g.started.get(), "no waiting body ran");
+    assertEquals(2, g.interrupted.get(), "the running bodies were interrupted");
+    for (int i = 2; i < 5; i++) {
+      assertEquals(Task.Status.CANCELLED, bodies.get(i).status(), "body " + i);
+    }
+  }
+
+  /**
+   * Proves: a graceful shutdown runs the bodies waiting for a place, and terminates only after
+   * the last of them.
+   */
+  @Test
+  void shutdownRunsTheBodiesWaitingForAPlaceFirst() throws Exception {
+    Scheduler s = virtual("wait-drain").maxThreads(2).preemption(false).build();
+    Gated g = new Gated();
+    List<Task<Integer>> bodies = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      bodies.add(g.spawn(s, i));
+    }
+    Await.until(
+        Duration.ofSeconds(BOUND_S),
+        () -> g.inFlight.get() == 2 && s.stats().queuedGlobal() == 3,
+        () -> "in flight " + g.inFlight.get() + ", " + s.stats());
+    s.shutdown();
+    assertFalse(s.isTerminated(), "terminated with bodies running and waiting");
+    g.gate.countDown();
+    for (int i = 0; i < bodies.size(); i++) {
+      assertEquals(i, bodies.get(i).get(BOUND_S, TimeUnit.SECONDS));
+    }
+    assertTrue(s.awaitTermination(BOUND_S, TimeUnit.SECONDS), "terminated: " + s.stats());
+    assertEquals(5, g.started.get());
   }
 }

@@ -17,6 +17,10 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.Timeout.ThreadMode;
@@ -61,6 +65,59 @@ class ThreadFactoryFailureTest {
     }
     assertEquals(1, reported.size(), "the failed start was reported once: " + reported);
     assertEquals("first call fails", rootCause(reported.get(0)).getMessage());
+  }
+
+  // A failed start is an operational event: besides the handler, it is logged (System.Logger,
+  // WARNING on io.smolscale, whose default back end is java.util.logging), once per episode of
+  // failures however often the retry fails, naming what failed and carrying the cause.
+  @Test
+  void aFailedStartIsLoggedOncePerEpisode() throws Exception {
+    List<LogRecord> records = Collections.synchronizedList(new ArrayList<>());
+    Handler listener =
+        new Handler() {
+          @Override
+          public void publish(LogRecord r) {
+            records.add(r);
+          }
+
+          @Override
+          public void flush() {}
+
+          @Override
+          public void close() {}
+        };
+    Logger logger = Logger.getLogger("io.smolscale");
+    logger.addHandler(listener);
+    try {
+      AtomicInteger calls = new AtomicInteger();
+      ThreadFactory failsThrice =
+          r -> {
+            if (calls.getAndIncrement() < 3) {
+              throw new IllegalStateException("fails thrice");
+            }
+            return new Thread(r);
+          };
+      try (Scheduler s = withFactory(failsThrice)) {
+        assertEquals(1, s.spawn(() -> 1).get(PATIENCE_SECONDS, TimeUnit.SECONDS));
+      }
+      assertTrue(calls.get() >= 4, "the start was retried until it succeeded: " + calls);
+    } finally {
+      logger.removeHandler(listener);
+    }
+    List<LogRecord> warnings = new ArrayList<>();
+    synchronized (records) {
+      for (LogRecord r : records) {
+        if (r.getLevel() == Level.WARNING && r.getThrown() != null) {
+          warnings.add(r);
+        }
+      }
+    }
+    assertEquals(1, warnings.size(), "one warning per episode: " + warnings);
+    assertTrue(
+        warnings.get(0).getMessage().contains("could not start a worker thread"),
+        warnings.get(0).getMessage());
+    assertEquals("fails thrice", rootCause(warnings.get(0).getThrown()).getMessage());
+    assertEquals(1, reported.size(), "and once to the handler: " + reported);
   }
 
   // A factory that returns null: after shutdown the scheduler terminates, and the task it could
