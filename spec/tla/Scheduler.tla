@@ -31,8 +31,14 @@
 (* thread started blocked, under MaxThreads, else queues it as a Declared  *)
 (* task; a spare whose keep-alive passes leaves the set and exits.         *)
 (*                                                                         *)
+(* Waiting for a place (VirtualThreads): blocking-path bodies run on     *)
+(* virtual threads, each holding one of the MaxThreads places; a body     *)
+(* that finds no place waits in a FIFO of its own (Blocking.waiting), and *)
+(* every release of a place, and the submitter after it queued, re-reads *)
+(* it (Blocking.startWaiting): see WaitForPlace below.                    *)
+(*                                                                         *)
 (* The constant Bug plants one known protocol bug (negative controls, see  *)
-(* the Bug_*.cfg files); Bug = "none" is the protocol as built.            *)
+(* the Bug_*.cfg files); Bug = "none" is the protocol as built.           *)
 (***************************************************************************)
 EXTENDS Integers, Sequences, FiniteSets
 
@@ -52,13 +58,18 @@ CONSTANTS
     NBlockingPath,  \* how many of the NTasks are blocking-path submissions from outside
                     \* (spawnBlocking, blockingExecutor: Blocking.submit); the others are
                     \* ordinary tasks (execute, spawn)
+    VirtualThreads, \* whether blocking-path bodies run on virtual threads
+                    \* (BlockingThreads.VIRTUAL: Blocking.handOffOrWait, startWaiting, runVirtual)
+                    \* instead of spares and worker threads born blocked
     Bug             \* "none", or the planted bug of a negative control
 
 Bugs == {"none", "ParkNoRecheck", "RetireNoDrain", "WakeByPermit",
          "NoThreadCap", "DrainBlockedOnce", "SpinLeavesCount",
          "NoRetryAfterFailedStart", "BalancerExitNoRecheck", "LateStartFailNoWake",
          "SpareNoRecheck", "SpareTimeoutIgnoresPop", "BlockingIgnoresCap",
-         "WakerNoRecheckAfterRelease", "StartFailNoSparePop"}
+         "WakerNoRecheckAfterRelease", "StartFailNoSparePop",
+         "ReleaseNoWaitingRecheck", "SubmitNoWaitingRecheck", "DeclaredNoWaitingRecheck",
+         "WaitingNoGlobalRecheck"}
 
 ASSUME /\ Parallelism \in Nat \ {0}
        /\ MaxThreads \in Nat /\ MaxThreads >= Parallelism
@@ -71,6 +82,7 @@ ASSUME /\ Parallelism \in Nat \ {0}
        /\ LateStartFailure \in BOOLEAN
        /\ MaxPreempt \in Nat
        /\ NBlockingPath \in 0..NTasks
+       /\ VirtualThreads \in BOOLEAN
        /\ Bug \in Bugs
 
 Slots  == 1..NSlots
@@ -115,6 +127,8 @@ Rejoin == -1       \* the hand-off Spares.REJOIN (NoTask: no hand-off, a task: a
 (*            Lifecycle.startBlockingWorker                                *)
 (*   "dmark"  no thread: Blocking.markBlocked(w, DECLARED), then the body  *)
 (*   "dret"   the hand-off succeeded: the wrapper returns                  *)
+(*   "dvst"   (VirtualThreads) Blocking.handOff: a place reserved, about   *)
+(*            to startVirtual                                              *)
 (*   "bfail"  a blocking-path start whose Thread.start will throw: the     *)
 (*            thread reserved and awake, born blocked, no thread behind it *)
 (***************************************************************************)
@@ -132,14 +146,16 @@ VARIABLES
     global,      \* Seq(Tasks)  GlobalQueue contents (a blocking-path task there is a Declared)
     idle,        \* SUBSET Slots  IdleSet membership (Node.linked)
     nsearch,     \* IdleSet.searching
-    tstate,      \* [Tasks -> {"new","queued","held","handed","running","done"}]
-                 \*   "held": a Declared wrapper taken by a worker, the body not yet placed;
-                 \*   "handed": the body is a popped spare's hand-off, not yet run
+    tstate,      \* [Tasks -> {"new","queued","held","handed","running","done","waiting",
+                 \*   "polled"}] "held": a Declared wrapper taken by a worker, the body not
+                 \*   yet placed; "handed": the body is a popped spare's hand-off, not yet run;
+                 \*   "waiting": in waitq; "polled": held by a startWaiting caller (swheld)
     blockedOnce, \* [Tasks -> BOOLEAN] a task blocks at most once (keeps the model finite)
     runs,        \* [Tasks -> Nat] how many times each task was started
     subPc,       \* the outside submitter: "idle"; "wake" (between offer and wakeOne);
                  \*   blocking path: "bres" (no spare: reserve a thread), "bq" (no thread:
-                 \*   queue the Declared task)
+                 \*   queue the Declared task); on virtual threads "vst" (a place reserved:
+                 \*   startVirtual), "vapp" (no place, or the start failed: queue the body)
     bpc,         \* the balancer: "scan" (per-worker work of a tick), "end" (its wakeOne), or
                  \*   "wake" (that wakeOne is in maybeStartWorker's spare branch, mw[BalId]);
                  \*   "wakeEnd": the same, and a per-worker action since owes another one
@@ -168,15 +184,34 @@ VARIABLES
                  \*   start). Their slots are free already (the starts were undone).
     spares,      \* SUBSET Slots  the spare set (Spares.stack)
     handoff,     \* [Slots -> Tasks \cup {NoTask, Rejoin}] Worker.handoff
-    npre         \* COMPUTING preemptions so far (at most MaxPreempt)
+    npre,        \* COMPUTING preemptions so far (at most MaxPreempt)
+    \* Waiting for a place (VirtualThreads only; constant otherwise):
+    waitq,       \* Seq(BPTasks) Blocking.waiting, the FIFO of bodies waiting for a place
+    vpc,         \* [BPTasks -> {"off", "vrun", "vexit"}] the virtual thread whose first body
+                 \*   is the index (Blocking.runVirtual): "vrun" running the body vcur[i];
+                 \*   "vexit" its poll of waiting found nothing, about to give its place back
+    vcur,        \* [BPTasks -> BPTasks \cup {NoTask}] the body a virtual thread runs
+    swx,         \* [SWKinds \X SWStages -> Nat] callers of Blocking.startWaiting, counted by
+                 \*   kind and stage (they are interchangeable): "test" about to read
+                 \*   !waiting.isEmpty(); "res" about to Ctl.reserveBlockingThread; "poll" holds a
+                 \*   place, about to waiting.poll(); "rel" the poll found nothing, about to give
+                 \*   the place back; "g" (kind "X" only) the loop is over, about to read
+                 \*   !global.isEmpty() for the exit's wakeOne
+    swheld       \* [BPTasks -> Held] a body a startWaiting caller polled: "-" none; HS[k]
+                 \*   (kind k) holds a place, about to startVirtual; HM[k] the start failed and
+                 \*   the place is given back, about to move it and every waiting body to the
+                 \*   global queue
+
+virtVars == <<waitq, vpc, vcur, swx, swheld>>
 
 vars == <<pc, srch, blocked, waiting, wk, permit, cur, local, global, idle,
           nsearch, tstate, blockedOnce, runs, subPc, bpc, bal, fails, ens, mw, mwx, spares,
-          handoff, npre>>
+          handoff, npre, virtVars>>
 
 \* Changed only by starts and their failure, the balancer's life, the wakers' spare branch,
-\* the spare set's pushes, pops and hand-offs, and preemption.
-startVars == <<bal, fails, ens, mw, mwx, spares, handoff, npre>>
+\* the spare set's pushes, pops and hand-offs, and preemption; and (virtVars) by the steps of
+\* waiting for a place.
+startVars == <<bal, fails, ens, mw, mwx, spares, handoff, npre, virtVars>>
 
 MWSteps == {"size", "slot", "rel", "again", "start"}
 MWStages == MWSteps \cup {"none"}
@@ -190,16 +225,43 @@ Callers == 1..NSlots + 2            \* the worker slots, the submitter, the bala
 
 SparePCs == {"spush", "sc1", "sc2", "srj", "spark", "sto"}
 InSet    == {"sc1", "sc2", "spark", "sto"}     \* where a spare can be in the set or popped
-DeclPCs  == {"decl", "dres", "dmark"}
+DeclPCs  == {"decl", "dres", "dmark", "dvst"}
 InTask   == {"run"} \cup DeclPCs              \* inside Worker.runTask (seq odd)
 
 PCs == {"off", "find", "chain", "run", "spin", "dec", "push", "check", "parked",
         "rwake", "exit", "fail", "dret", "bfail"} \cup SparePCs \cup DeclPCs
 
+\* The callers of Blocking.startWaiting, by what they do after it: "N" nothing the model
+\* follows (the submitter in handOffOrWait, which returns; a Declared task whose virtual start
+\* failed, which goes on to run its body); "X" an exiting thread (Lifecycle.virtualBodyExited,
+\* onWorkerExit: then wakeOne if the global queue is not empty); "F" a failed worker start
+\* (Lifecycle.startWorker's catch: then the rest of the catch, ens). Empty without virtual
+\* threads (startWaiting returns at once: no virtual thread factory), so that no fairness
+\* condition is added there.
+SWKindsAll == {"N", "X", "F"}
+SWKinds == IF VirtualThreads THEN SWKindsAll ELSE {}
+SWStages == {"test", "res", "poll", "rel", "g"}
+SWLoop == {"test", "res", "poll", "rel"}          \* inside the loop (a re-check in flight)
+HS == [N |-> "Ns", X |-> "Xs", F |-> "Fs"]        \* swheld: about to startVirtual
+HM == [N |-> "Nm", X |-> "Xm", F |-> "Fm"]        \* swheld: failed, about to move to global
+Held == {"-"} \cup {HS[k] : k \in SWKindsAll} \cup {HM[k] : k \in SWKindsAll}
+\* Virtual threads, named by their first body (a body starts a thread at most once).
+VIds == IF VirtualThreads THEN BPTasks ELSE {}
+
 -----------------------------------------------------------------------------
 (* Derived quantities: the counts of Ctl. *)
 
-Threads == {w \in Slots : pc[w] # "off"}                         \* Ctl.threads
+Threads == {w \in Slots : pc[w] # "off"}        \* worker threads (Ctl.threads without virtual)
+\* Ctl.threads: the worker threads, and the places of the blocking path on virtual threads: a
+\* virtual thread's, a place a startWaiting caller reserved (polling, giving it back, or about
+\* to start a polled body), the submitter's reservation in handOff, and a Declared task's.
+SumK(s) == swx[<<"N", s>>] + swx[<<"X", s>>] + swx[<<"F", s>>]
+VPlaces == Cardinality({i \in BPTasks : vpc[i] # "off"})
+           + Cardinality({t \in BPTasks : swheld[t] \in {HS[k] : k \in SWKindsAll}})
+           + SumK("poll") + SumK("rel")
+           + (IF subPc = "vst" THEN 1 ELSE 0)
+           + Cardinality({w \in Slots : pc[w] = "dvst"})
+NThreads == Cardinality(Threads) + VPlaces
 \* Ctl.counted: not blocked, not retired; a spare popped as a replacement holds the slot its
 \* waker reserved; wakers holding a reserved slot (Ctl.reserveSlot) count too.
 Counted == {w \in Slots : pc[w] \notin {"off", "exit"}
@@ -271,17 +333,30 @@ FreeSlot == CHOOSE v \in Slots : pc[v] = "off" /\ \A u \in Slots : pc[u] = "off"
 
 CanStart == /\ \E v \in Slots : pc[v] = "off"
             /\ CtlCounted < Parallelism
-            /\ (Cardinality(Threads) < MaxThreads \/ Bug = "NoThreadCap")
+            /\ (NThreads < MaxThreads \/ Bug = "NoThreadCap")
 
 \* Ctl.reserveBlockingThread: a thread under maxThreads, no slot, no token.
 \* Bug BlockingIgnoresCap: no maxThreads check.
 CanStartBlocking == /\ \E v \in Slots : pc[v] = "off"
-                    /\ (Cardinality(Threads) < MaxThreads \/ Bug = "BlockingIgnoresCap")
+                    /\ (NThreads < MaxThreads \/ Bug = "BlockingIgnoresCap")
+
+\* The same CAS for a virtual thread's place: no slot (a virtual thread is not a worker).
+CanReserveV == NThreads < MaxThreads \/ Bug = "BlockingIgnoresCap"
 
 \* Balancer.ensureRunning(): if STOPPED, CAS to RUNNING and start a balancer thread. A new
 \* thread started while the old one is between publishing STOPPED and its re-check ("stop")
 \* is merged with it: the old one's CAS then fails (RUNNING) and it returns.
 EnsureRunning == IF bal \in {"off", "stop"} THEN "loop" ELSE bal
+
+\* After a failed worker start has undone its counts (Ctl.startFailed): with virtual threads,
+\* Blocking.startWaiting first (a caller of kind "F", which owes the rest of the catch when its
+\* loop is over: SWEnd); else the rest of the catch at once (ens).
+FailedStartOwes ==
+    IF VirtualThreads
+      THEN /\ swx' = [swx EXCEPT ![<<"F", "test">>] = @ + 1]
+           /\ UNCHANGED ens
+      ELSE /\ ens' = IF Bug = "NoRetryAfterFailedStart" THEN ens ELSE ens + 1
+           /\ UNCHANGED swx
 
 \* Lifecycle.startWorker, with threads and counted reserved (Ctl.reserveWorker): success, or
 \* one of the two failures. (The callers say what happens to mw, mwx, spares and handoff.)
@@ -292,12 +367,13 @@ StartWorker(pc0) ==
        /\ nsearch' = nsearch + 1
        /\ permit' = [permit EXCEPT ![FreeSlot] = FALSE]
        /\ bal' = EnsureRunning
-       /\ UNCHANGED <<idle, fails, ens>>
+       /\ UNCHANGED <<idle, fails, ens, swx>>
     \/ \* the factory throws or returns null: the counts are undone (Ctl.startFailed); then
-       \* the rest of the catch (EnsureOwed)
+       \* (virtual threads) Blocking.startWaiting (a place is free again), then the rest of
+       \* the catch (EnsureOwed)
        /\ fails < MaxStartFailures
        /\ fails' = fails + 1
-       /\ ens' = IF Bug = "NoRetryAfterFailedStart" THEN ens ELSE ens + 1
+       /\ FailedStartOwes
        /\ pc' = pc0
        /\ UNCHANGED <<srch, nsearch, idle, permit, bal>>
     \/ \* Thread.start() will throw: counted as searching and awake first (StartFails)
@@ -309,10 +385,10 @@ StartWorker(pc0) ==
        /\ nsearch' = nsearch + 1
        /\ permit' = [permit EXCEPT ![FreeSlot] = FALSE]
        /\ bal' = EnsureRunning
-       /\ UNCHANGED <<idle, ens>>
+       /\ UNCHANGED <<idle, ens, swx>>
 
 NoWake == UNCHANGED <<srch, nsearch, idle, permit, bal, fails, ens, mw, mwx, spares, handoff,
-                      npre>>
+                      npre, virtVars>>
 
 \* An exiting thread's wakeOne (ExitWake) consumes its pending call.
 MwxBase(id) == IF id = ExitId THEN [mwx EXCEPT !["call"] = @ - 1] ELSE mwx
@@ -324,7 +400,8 @@ WakeOneBy(pc0, id) ==
     IF nsearch > 0 THEN
         /\ pc' = pc0
         /\ mwx' = MwxBase(id)
-        /\ UNCHANGED <<srch, nsearch, idle, permit, bal, fails, ens, mw, spares, handoff, npre>>
+        /\ UNCHANGED <<srch, nsearch, idle, permit, bal, fails, ens, mw, spares, handoff, npre,
+                       swx>>
     ELSE IF idle # {} THEN
         /\ \E v \in idle :
               /\ idle' = idle \ {v}
@@ -332,7 +409,7 @@ WakeOneBy(pc0, id) ==
               /\ permit' = [permit EXCEPT ![v] = TRUE]
         /\ pc' = pc0
         /\ mwx' = MwxBase(id)
-        /\ UNCHANGED <<srch, bal, fails, ens, mw, spares, handoff, npre>>
+        /\ UNCHANGED <<srch, bal, fails, ens, mw, spares, handoff, npre, swx>>
     ELSE IF spares # {} THEN
         \* maybeStartWorker: spares.size() > 0; the rest of the call: the waker steps
         /\ IF id = ExitId
@@ -341,7 +418,7 @@ WakeOneBy(pc0, id) ==
              ELSE /\ mw' = [mw EXCEPT ![id] = "size"]
                   /\ UNCHANGED mwx
         /\ pc' = pc0
-        /\ UNCHANGED <<srch, nsearch, idle, permit, bal, fails, ens, spares, handoff, npre>>
+        /\ UNCHANGED <<srch, nsearch, idle, permit, bal, fails, ens, spares, handoff, npre, swx>>
     ELSE IF CanStart THEN
         /\ StartWorker(pc0)
         /\ mwx' = MwxBase(id)
@@ -349,9 +426,15 @@ WakeOneBy(pc0, id) ==
     ELSE
         /\ pc' = pc0
         /\ mwx' = MwxBase(id)
-        /\ UNCHANGED <<srch, nsearch, idle, permit, bal, fails, ens, mw, spares, handoff, npre>>
+        /\ UNCHANGED <<srch, nsearch, idle, permit, bal, fails, ens, mw, spares, handoff, npre,
+                       swx>>
 
-wakeVars == <<pc, srch, nsearch, idle, permit, bal, fails, ens, mw, mwx, spares, handoff, npre>>
+\* What WakeOneBy leaves alone among the variables of waiting for a place (a failed start
+\* changes swx).
+NotVirt == UNCHANGED <<waitq, vpc, vcur, swheld>>
+
+wakeVars == <<pc, srch, nsearch, idle, permit, bal, fails, ens, mw, mwx, spares, handoff, npre,
+              swx>>
 
 -----------------------------------------------------------------------------
 Init ==
@@ -379,6 +462,11 @@ Init ==
     /\ spares = {}
     /\ handoff = [w \in Slots |-> NoTask]
     /\ npre = 0
+    /\ waitq = <<>>
+    /\ vpc = [i \in BPTasks |-> "off"]
+    /\ vcur = [i \in BPTasks |-> NoTask]
+    /\ swx = [k \in SWKindsAll \X SWStages |-> 0]
+    /\ swheld = [t \in BPTasks |-> "-"]
 
 -----------------------------------------------------------------------------
 (* The outside submitter: WorkBalancingScheduler.execute -> Pool.dispatch, *)
@@ -398,6 +486,7 @@ SubmitWake ==                          \* Pool.dispatch (or Blocking.submit): wa
     /\ subPc = "wake"
     /\ WakeOneBy(pc, SubId)
     /\ subPc' = "idle"
+    /\ NotVirt
     /\ UNCHANGED <<blocked, waiting, wk, cur, local, global, tstate, blockedOnce,
                    runs, bpc>>
 
@@ -411,16 +500,21 @@ PopForBody(v, t) ==
     /\ tstate' = [tstate EXCEPT ![t] = "handed"]
 
 \* Blocking.submit -> handOff: a popped spare takes the body, or (next step) a new thread.
+\* With virtual threads (Blocking.handOffOrWait -> handOff): Ctl.reserveBlockingThread, then
+\* (next step, SubmitVStart) startVirtual; no place: on to queue the body (SubmitAppend).
 SubmitBlocking ==
     /\ subPc = "idle" /\ Free(SubId)
     /\ NewBP # {}
-    /\ IF spares # {}
+    /\ IF VirtualThreads
+         THEN /\ subPc' = IF CanReserveV THEN "vst" ELSE "vapp"
+              /\ UNCHANGED <<spares, handoff, permit, tstate>>
+       ELSE IF spares # {}
          THEN /\ \E v \in spares : PopForBody(v, NextBP)
               /\ UNCHANGED subPc
          ELSE /\ subPc' = "bres"
               /\ UNCHANGED <<spares, handoff, permit, tstate>>
     /\ UNCHANGED <<pc, srch, blocked, waiting, wk, cur, local, global, idle, nsearch,
-                   blockedOnce, runs, bpc, bal, fails, ens, mw, mwx, npre>>
+                   blockedOnce, runs, bpc, bal, fails, ens, mw, mwx, npre, virtVars>>
 
 \* The new thread of a blocking-path start in slot FreeSlot with body t
 \* (Lifecycle.startBlockingWorker: Worker.bornBlocked, Ctl.reservedToBlockingAwake, register,
@@ -471,7 +565,7 @@ SubmitBlockingStart ==
           /\ subPc' = "bq"
           /\ UNCHANGED <<pc, cur, blocked, srch, permit, tstate, runs, bal, fails>>
     /\ UNCHANGED <<waiting, wk, local, global, idle, nsearch, blockedOnce, bpc, ens, mw, mwx,
-                   spares, handoff, npre>>
+                   spares, handoff, npre, virtVars>>
 
 SubmitBlockingQueue ==                 \* global.offer(new Declared(body)), then wakeOne()
     /\ subPc = "bq"
@@ -481,8 +575,202 @@ SubmitBlockingQueue ==                 \* global.offer(new Declared(body)), then
     /\ UNCHANGED <<pc, srch, blocked, waiting, wk, permit, cur, local, idle,
                    nsearch, blockedOnce, runs, bpc, startVars>>
 
+-----------------------------------------------------------------------------
+(***************************************************************************)
+(* WaitForPlace: blocking-path bodies on virtual threads (VirtualThreads). *)
+(* A body holds one of the MaxThreads places (Ctl.threads, NThreads) while *)
+(* it runs.  Submission (Blocking.handOffOrWait): reserve a place and      *)
+(* start a virtual thread (SubmitBlocking, SubmitVStart); no place, or the *)
+(* start failed: append the body to the FIFO waiting (SubmitAppend), THEN  *)
+(* call startWaiting, the submitter's re-check.  startWaiting (SWTest ...  *)
+(* SWMove, a caller of kind k counted in swx): while waiting is not empty, *)
+(* reserve a place (fails: return, every place is held and each holder     *)
+(* re-checks when it gives it back), poll (nothing: someone else took it,  *)
+(* give the place back and loop), start a virtual thread for the body (it  *)
+(* fails: the body and every waiting body go to the global queue as        *)
+(* Declared tasks, wakeOne, return).  A virtual thread (VBodyEnd) polls    *)
+(* waiting after each body and runs what it gets, keeping its place;       *)
+(* polled nothing, it gives the place back (VExit,                         *)
+(* Lifecycle.virtualBodyExited: threadExited) THEN calls startWaiting, the *)
+(* releaser's re-check.  So does every other release of a place: a worker  *)
+(* thread's exit (Exit), a failed worker start's undo (FailedStartOwes,    *)
+(* StartFails), a Declared task's failed virtual start (DeclVStart).  The  *)
+(* Dekker pair: the submitter's append precedes its reservation, the       *)
+(* releaser's release precedes its read of waiting, so either the          *)
+(* submitter gets the freed place or the releaser sees the body.           *)
+(* Bug ReleaseNoWaitingRecheck: a virtual thread's exit skips its          *)
+(* startWaiting; Bug SubmitNoWaitingRecheck: the submitter skips its       *)
+(* re-check after the append.                                              *)
+(***************************************************************************)
+
+\* A new virtual thread (named by its first body t) runs t (startVirtual succeeded: newThread,
+\* virtualRunning.add, start; no ensureRunning, never awake nor registered nor counted).
+VStart(t) ==
+    /\ vpc' = [vpc EXCEPT ![t] = "vrun"]
+    /\ vcur' = [vcur EXCEPT ![t] = t]
+    /\ tstate' = [tstate EXCEPT ![t] = "running"]
+    /\ runs' = [runs EXCEPT ![t] = @ + 1]
+
+\* Every variable but the submitter's, the virtual threads' and the start count.
+VSubUnchanged == UNCHANGED <<pc, srch, blocked, waiting, wk, permit, cur, local, global, idle,
+                             nsearch, blockedOnce, bpc, bal, ens, mw, mwx, spares, handoff,
+                             npre>>
+
+SubmitVStart ==                        \* handOff: startVirtual(v, body), the place reserved
+    /\ subPc = "vst"
+    /\ \/ /\ VStart(NextBP)
+          /\ subPc' = "idle"
+          /\ UNCHANGED <<fails, waitq, swx, swheld>>
+       \/ \* the factory throws or Thread.start throws: blockingStartFailed(false) gives the
+          \* place back; handOffOrWait goes on to queue the body
+          /\ fails < MaxStartFailures
+          /\ fails' = fails + 1
+          /\ subPc' = "vapp"
+          /\ UNCHANGED <<tstate, runs, virtVars>>
+    /\ VSubUnchanged
+
+\* waiting.offer(body), then startWaiting() (a caller of kind "N").
+SubmitAppend ==
+    /\ subPc = "vapp"
+    /\ waitq' = Append(waitq, NextBP)
+    /\ tstate' = [tstate EXCEPT ![NextBP] = "waiting"]
+    /\ subPc' = "idle"
+    /\ swx' = IF Bug = "SubmitNoWaitingRecheck" THEN swx
+               ELSE [swx EXCEPT ![<<"N", "test">>] = @ + 1]
+    /\ UNCHANGED <<runs, fails, vpc, vcur, swheld>>
+    /\ VSubUnchanged
+
+\* The steps of a startWaiting caller of kind k (one of those counted at each stage).
+SWStep(k, s0, s1) == swx' = [swx EXCEPT ![<<k, s0>>] = @ - 1, ![<<k, s1>>] = @ + 1]
+
+SWUnchanged == UNCHANGED <<pc, srch, blocked, waiting, wk, permit, cur, local, idle, nsearch,
+                           blockedOnce, subPc, bpc, bal, mw, spares, handoff, npre, vpc>>
+
+\* The loop is over (return): what the caller of kind k does next, given swx0, the counts
+\* without it. "X": if (!global.isEmpty()) wakeOne() (SWExitGlobal, counted at "g"); "F": the
+\* rest of startWorker's catch (ens: wakeSleeper and ensureRunning); "N": the same read and
+\* wake as "X" (GlobalRecheck: a reservation of this loop may have refused a wakeOne's worker
+\* start meanwhile; the code lacks it: Bug WaitingNoGlobalRecheck, MODEL.md, Open issues).
+GlobalRecheck == Bug # "WaitingNoGlobalRecheck"
+SWEnd(k, swx0) ==
+    /\ swx' = IF k = "X" \/ (k = "N" /\ GlobalRecheck)
+               THEN [swx0 EXCEPT ![<<"X", "g">>] = @ + 1] ELSE swx0
+    /\ ens' = IF k = "F" /\ Bug # "NoRetryAfterFailedStart" THEN ens + 1 ELSE ens
+
+SWTest(k) ==                           \* while (!waiting.isEmpty())
+    /\ swx[<<k, "test">>] > 0
+    /\ IF waitq # <<>>
+         THEN /\ SWStep(k, "test", "res")
+              /\ UNCHANGED ens
+         ELSE SWEnd(k, [swx EXCEPT ![<<k, "test">>] = @ - 1])
+    /\ UNCHANGED <<global, tstate, runs, fails, mwx, waitq, vcur, swheld>>
+    /\ SWUnchanged
+
+SWReserve(k) ==                        \* if (!ctl.reserveBlockingThread()) return
+    /\ swx[<<k, "res">>] > 0
+    /\ IF CanReserveV
+         THEN /\ SWStep(k, "res", "poll")
+              /\ UNCHANGED ens
+         ELSE SWEnd(k, [swx EXCEPT ![<<k, "res">>] = @ - 1])
+    /\ UNCHANGED <<global, tstate, runs, fails, mwx, waitq, vcur, swheld>>
+    /\ SWUnchanged
+
+SWPoll(k) ==                           \* body = waiting.poll()
+    /\ swx[<<k, "poll">>] > 0
+    /\ IF waitq # <<>>
+         THEN /\ swx' = [swx EXCEPT ![<<k, "poll">>] = @ - 1]
+              /\ swheld' = [swheld EXCEPT ![Head(waitq)] = HS[k]]
+              /\ tstate' = [tstate EXCEPT ![Head(waitq)] = "polled"]
+              /\ waitq' = Tail(waitq)
+         ELSE /\ SWStep(k, "poll", "rel")      \* null: someone else took it
+              /\ UNCHANGED <<swheld, tstate, waitq>>
+    /\ UNCHANGED <<global, runs, fails, ens, mwx, vcur>>
+    /\ SWUnchanged
+
+SWRelease(k) ==                        \* ctl.blockingStartFailed(false); continue
+    /\ swx[<<k, "rel">>] > 0
+    /\ SWStep(k, "rel", "test")
+    /\ UNCHANGED <<global, tstate, runs, fails, ens, mwx, waitq, vcur, swheld>>
+    /\ SWUnchanged
+
+SWStart(k, t) ==                       \* startVirtual(v, body), the place reserved
+    /\ swheld[t] = HS[k]
+    /\ \/ /\ VStart(t)
+          /\ swheld' = [swheld EXCEPT ![t] = "-"]
+          /\ swx' = [swx EXCEPT ![<<k, "test">>] = @ + 1]      \* the loop goes on
+          /\ UNCHANGED <<fails>>
+       \/ \* it fails: blockingStartFailed(false) gives the place back
+          /\ fails < MaxStartFailures
+          /\ fails' = fails + 1
+          /\ swheld' = [swheld EXCEPT ![t] = HM[k]]
+          /\ UNCHANGED <<tstate, runs, vpc, vcur, swx>>
+    /\ UNCHANGED <<global, ens, mwx, waitq>>
+    /\ UNCHANGED <<pc, srch, blocked, waiting, wk, permit, cur, local, idle, nsearch,
+                   blockedOnce, subPc, bpc, bal, mw, spares, handoff, npre>>
+
+\* After the failed start: global.offer(new Declared(body)), then every waiting body the same
+\* way (the poll loop, one step here), wakeOne() (owed: mwx["call"]), return.
+SWMove(k, t) ==
+    /\ swheld[t] = HM[k]
+    /\ swheld' = [swheld EXCEPT ![t] = "-"]
+    /\ global' = global \o <<t>> \o waitq
+    /\ tstate' = [u \in Tasks |-> IF u = t \/ u \in Range(waitq) THEN "queued" ELSE tstate[u]]
+    /\ waitq' = <<>>
+    /\ mwx' = [mwx EXCEPT !["call"] = @ + 1]
+    /\ SWEnd(k, swx)
+    /\ UNCHANGED <<runs, fails, vcur>>
+    /\ SWUnchanged
+
+\* An exiting thread after its startWaiting (or any caller of kind "N", GlobalRecheck):
+\* if (!global.isEmpty()) wakeOne() (ExitWake).
+SWExitGlobal ==
+    /\ swx[<<"X", "g">>] > 0
+    /\ swx' = [swx EXCEPT ![<<"X", "g">>] = @ - 1]
+    /\ mwx' = IF global # <<>> THEN [mwx EXCEPT !["call"] = @ + 1] ELSE mwx
+    /\ UNCHANGED <<global, tstate, runs, fails, ens, waitq, vcur, swheld>>
+    /\ SWUnchanged
+
+\* Blocking.runVirtual: the body returns (the environment decides when; fair under Spec, as a
+\* blocking call's return), then body = waiting.poll(): run it on this thread, keeping the
+\* place; or nothing: on to the exit. (The body's end and the poll are one step: between them
+\* the thread only counts a statistic.)
+VBodyEnd(i) ==
+    /\ vpc[i] = "vrun"
+    /\ IF waitq # <<>>
+         THEN /\ vcur' = [vcur EXCEPT ![i] = Head(waitq)]
+              /\ tstate' = [tstate EXCEPT ![vcur[i]] = "done", ![Head(waitq)] = "running"]
+              /\ runs' = [runs EXCEPT ![Head(waitq)] = @ + 1]
+              /\ waitq' = Tail(waitq)
+              /\ UNCHANGED vpc
+         ELSE /\ vcur' = [vcur EXCEPT ![i] = NoTask]
+              /\ tstate' = [tstate EXCEPT ![vcur[i]] = "done"]
+              /\ vpc' = [vpc EXCEPT ![i] = "vexit"]
+              /\ UNCHANGED <<runs, waitq>>
+    /\ UNCHANGED <<global, fails, ens, mwx, swx, swheld>>
+    /\ UNCHANGED <<pc, srch, blocked, waiting, wk, permit, cur, local, idle, nsearch,
+                   blockedOnce, subPc, bpc, bal, mw, spares, handoff, npre>>
+
+\* Lifecycle.virtualBodyExited: Ctl.threadExited (the place is free), then startWaiting (a
+\* caller of kind "X"). Bug ReleaseNoWaitingRecheck: straight on to the global queue's read.
+VExit(i) ==
+    /\ vpc[i] = "vexit"
+    /\ vpc' = [vpc EXCEPT ![i] = "off"]
+    /\ swx' = [swx EXCEPT ![<<"X", IF Bug = "ReleaseNoWaitingRecheck" THEN "g" ELSE "test">>]
+                  = @ + 1]
+    /\ UNCHANGED <<global, tstate, runs, fails, ens, mwx, waitq, vcur, swheld>>
+    /\ UNCHANGED <<pc, srch, blocked, waiting, wk, permit, cur, local, idle, nsearch,
+                   blockedOnce, subPc, bpc, bal, mw, spares, handoff, npre>>
+
+\* The steps of the startWaiting callers of kind k, and of a virtual thread (its own steps;
+\* its body's return is VBodyEnd).
+PlaceWaiterProgram(k) ==
+    \/ SWTest(k) \/ SWReserve(k) \/ SWPoll(k) \/ SWRelease(k)
+    \/ \E t \in BPTasks : SWStart(k, t) \/ SWMove(k, t)
+    \/ (k = "X" /\ SWExitGlobal)
+
 \* The submitter's own steps once a submission has begun.
 SubmitterProgram == SubmitWake \/ SubmitBlockingStart \/ SubmitBlockingQueue
+                    \/ SubmitVStart \/ SubmitAppend
 
 -----------------------------------------------------------------------------
 (* Worker.findTask, and the searching worker's hand-over in Worker.run. *)
@@ -565,6 +853,7 @@ Chain(w) ==                            \* Tokio's chain: the last searcher wakes
          THEN WakeOneBy([pc EXCEPT ![w] = RunPc(cur[w])], w)
          ELSE /\ pc' = [pc EXCEPT ![w] = RunPc(cur[w])]
               /\ NoWake
+    /\ NotVirt
     /\ UNCHANGED <<blocked, waiting, wk, cur, local, global, tstate, blockedOnce,
                    runs, subPc, bpc>>
 
@@ -616,6 +905,7 @@ OwedWake(w) ==                         \* the wakeOne() the worker thread owes a
     /\ wk[w] /\ Free(w)
     /\ WakeOneBy(pc, w)
     /\ wk' = [wk EXCEPT ![w] = FALSE]
+    /\ NotVirt
     /\ UNCHANGED <<blocked, waiting, cur, local, global, tstate, blockedOnce, runs,
                    subPc, bpc>>
 
@@ -692,23 +982,33 @@ RetireWake(w) ==             \* Blocking.afterBlockedTask: if (!global.isEmpty()
          THEN WakeOneBy([pc EXCEPT ![w] = "spush"], w)
          ELSE /\ pc' = [pc EXCEPT ![w] = "spush"]
               /\ NoWake
+    /\ NotVirt
     /\ UNCHANGED <<blocked, waiting, wk, cur, local, global, tstate, blockedOnce, runs,
                    subPc, bpc>>
 
 \* Lifecycle.onWorkerExit: Ctl.threadExited (threads--), the slot is reset for reuse; then
 \* (ExitWake, the exiting thread's last step, once threads-- is visible to the wake's start)
-\* wakeOne if work waits.
+\* wakeOne if work waits. With virtual threads Blocking.startWaiting comes in between (the
+\* exiting thread is a startWaiting caller of kind "X", whose loop ends with the read of the
+\* global queue, SWExitGlobal); without, startWaiting returns at once and the read is merged
+\* with threadExited, as before.
 Exit(w) ==
     /\ pc[w] = "exit"
     /\ pc' = [pc EXCEPT ![w] = "off"]
     /\ blocked' = [blocked EXCEPT ![w] = FALSE]
-    /\ mwx' = IF global # <<>> THEN [mwx EXCEPT !["call"] = @ + 1] ELSE mwx
+    /\ IF VirtualThreads
+         THEN /\ swx' = [swx EXCEPT ![<<"X", "test">>] = @ + 1]
+              /\ UNCHANGED mwx
+         ELSE /\ mwx' = IF global # <<>> THEN [mwx EXCEPT !["call"] = @ + 1] ELSE mwx
+              /\ UNCHANGED swx
     /\ UNCHANGED <<srch, waiting, wk, permit, cur, local, global, idle, nsearch, tstate,
-                   blockedOnce, runs, subPc, bpc, bal, fails, ens, mw, spares, handoff, npre>>
+                   blockedOnce, runs, subPc, bpc, bal, fails, ens, mw, spares, handoff, npre,
+                   waitq, vpc, vcur, swheld>>
 
 ExitWake ==
     /\ mwx["call"] > 0
     /\ WakeOneBy(pc, ExitId)
+    /\ NotVirt
     /\ UNCHANGED <<blocked, waiting, wk, cur, local, global, tstate, blockedOnce, runs, subPc,
                    bpc>>
 
@@ -722,32 +1022,63 @@ ExitWake ==
 (***************************************************************************)
 DeclPop(w) ==                          \* Blocking.handOff: Spares.popForBody(body)
     /\ pc[w] = "decl"
-    /\ IF spares # {}
+    /\ IF spares # {} /\ ~VirtualThreads        \* with virtual threads no spare is popped
          THEN /\ \E v \in spares : PopForBody(v, cur[w])
               /\ pc' = [pc EXCEPT ![w] = "dret"]
               /\ cur' = [cur EXCEPT ![w] = NoTask]
          ELSE /\ pc' = [pc EXCEPT ![w] = "dres"]
               /\ UNCHANGED <<spares, handoff, permit, tstate, cur>>
     /\ UNCHANGED <<srch, blocked, waiting, wk, local, global, idle, nsearch, blockedOnce,
-                   runs, subPc, bpc, bal, fails, ens, mw, mwx, npre>>
+                   runs, subPc, bpc, bal, fails, ens, mw, mwx, npre, virtVars>>
 
-DeclStart(w) ==                        \* Ctl.reserveBlockingThread, startBlockingWorker
+\* Ctl.reserveBlockingThread, then startBlockingWorker; with virtual threads the reservation
+\* only (the start is DeclVStart).
+DeclStart(w) ==
     /\ pc[w] = "dres"
-    /\ \/ /\ CanStartBlocking
+    /\ \/ /\ VirtualThreads
+          /\ pc' = [pc EXCEPT ![w] = IF CanReserveV THEN "dvst" ELSE "dmark"]
+          /\ UNCHANGED <<cur, blocked, srch, permit, tstate, runs, bal, fails>>
+       \/ /\ ~VirtualThreads
+          /\ CanStartBlocking
           /\ BornBlocked(cur[w], [pc EXCEPT ![w] = "dret"], [cur EXCEPT ![w] = NoTask])
-       \/ /\ CanStartBlocking
+       \/ /\ ~VirtualThreads
+          /\ CanStartBlocking
           /\ fails < MaxStartFailures
           /\ fails' = fails + 1
           /\ pc' = [pc EXCEPT ![w] = "dmark"]
           /\ UNCHANGED <<cur, blocked, srch, permit, tstate, runs, bal>>
-       \/ /\ CanStartBlocking
+       \/ /\ ~VirtualThreads
+          /\ CanStartBlocking
           /\ DoomedBlocking([pc EXCEPT ![w] = "dmark"])
           /\ UNCHANGED <<cur, tstate, runs>>
-       \/ /\ ~CanStartBlocking
+       \/ /\ ~VirtualThreads
+          /\ ~CanStartBlocking
           /\ pc' = [pc EXCEPT ![w] = "dmark"]
           /\ UNCHANGED <<cur, blocked, srch, permit, tstate, runs, bal, fails>>
     /\ UNCHANGED <<waiting, wk, local, global, idle, nsearch, blockedOnce, subPc, bpc, ens,
-                   mw, mwx, spares, handoff, npre>>
+                   mw, mwx, spares, handoff, npre, virtVars>>
+
+\* A Declared task's handOff with virtual threads: startVirtual(v, body), a place reserved.
+\* Success: the wrapper returns. Failure: blockingStartFailed(false) gives the place back; then
+\* startWaiting (a caller of kind "N": a release of a place, so a re-check; the worker goes
+\* on at once, which only adds behaviours), then markBlocked and the body on this worker.
+\* Bug DeclaredNoWaitingRecheck: no startWaiting (Blocking.Declared.run as the code has it: see
+\* MODEL.md, Open issues).
+DeclVStart(w) ==
+    /\ pc[w] = "dvst"
+    /\ \/ /\ VStart(cur[w])
+          /\ pc' = [pc EXCEPT ![w] = "dret"]
+          /\ cur' = [cur EXCEPT ![w] = NoTask]
+          /\ UNCHANGED <<fails, swx>>
+       \/ /\ fails < MaxStartFailures
+          /\ fails' = fails + 1
+          /\ pc' = [pc EXCEPT ![w] = "dmark"]
+          /\ swx' = IF Bug = "DeclaredNoWaitingRecheck" THEN swx
+                     ELSE [swx EXCEPT ![<<"N", "test">>] = @ + 1]
+          /\ UNCHANGED <<cur, tstate, runs, vpc, vcur>>
+    /\ UNCHANGED <<srch, blocked, waiting, wk, permit, local, global, idle, nsearch,
+                   blockedOnce, subPc, bpc, bal, ens, mw, mwx, spares, handoff, npre, waitq,
+                   swheld>>
 
 \* No thread: markBlocked (a CAS: fails if the balancer marked it meanwhile, and then does
 \* nothing), then body.run() on this worker.
@@ -790,7 +1121,8 @@ SparePush(w) ==
     \* Bug SpareNoRecheck: park right after the push.
     /\ pc' = [pc EXCEPT ![w] = IF Bug = "SpareNoRecheck" THEN "spark" ELSE "sc1"]
     /\ UNCHANGED <<srch, blocked, waiting, wk, permit, cur, local, global, idle, nsearch,
-                   tstate, blockedOnce, runs, subPc, bpc, bal, fails, ens, mw, mwx, handoff, npre>>
+                   tstate, blockedOnce, runs, subPc, bpc, bal, fails, ens, mw, mwx, handoff, npre,
+                   virtVars>>
 
 SpareCheckCounted(w) ==                \* ctl.counted() < pool.parallelism
     /\ pc[w] = "sc1"
@@ -807,7 +1139,8 @@ SpareCheckGlobal(w) ==                 \* !global.isEmpty(), then remove(w), spa
               /\ pc' = [pc EXCEPT ![w] = "spark"]
               /\ UNCHANGED spares
     /\ UNCHANGED <<srch, blocked, waiting, wk, permit, cur, local, global, idle, nsearch,
-                   tstate, blockedOnce, runs, subPc, bpc, bal, fails, ens, mw, mwx, handoff, npre>>
+                   tstate, blockedOnce, runs, subPc, bpc, bal, fails, ens, mw, mwx, handoff, npre,
+                   virtVars>>
 
 SpareRejoin(w) ==                      \* Ctl.blockedToRunning: REJOINED, or `continue`
     /\ pc[w] = "srj"
@@ -838,7 +1171,7 @@ SpareTakes(w) ==
               /\ runs' = [runs EXCEPT ![handoff[w]] = @ + 1]
               /\ UNCHANGED <<blocked, srch>>
     /\ UNCHANGED <<waiting, wk, local, global, idle, nsearch, blockedOnce, subPc, bpc,
-                   bal, fails, ens, mw, mwx, spares, npre>>
+                   bal, fails, ens, mw, mwx, spares, npre, virtVars>>
 
 \* Parker.park(keepAlive) returned false (the environment decides when). A permit while the
 \* spare is still in the set is stale (a popper takes it out first): absorbed by the loop.
@@ -862,7 +1195,8 @@ SpareTimedOut(w) ==
                                                                           ELSE "spark"]
               /\ UNCHANGED spares
     /\ UNCHANGED <<srch, blocked, waiting, wk, permit, cur, local, global, idle, nsearch,
-                   tstate, blockedOnce, runs, subPc, bpc, bal, fails, ens, mw, mwx, handoff, npre>>
+                   tstate, blockedOnce, runs, subPc, bpc, bal, fails, ens, mw, mwx, handoff, npre,
+                   virtVars>>
 
 -----------------------------------------------------------------------------
 (***************************************************************************)
@@ -893,7 +1227,7 @@ SpareTimedOut(w) ==
 (***************************************************************************)
 WakerUnchanged == UNCHANGED <<pc, srch, blocked, waiting, wk, permit, cur, local, global,
                               idle, nsearch, tstate, blockedOnce, runs, subPc, bpc, bal,
-                              fails, ens, spares, handoff, npre>>
+                              fails, ens, spares, handoff, npre, virtVars>>
 
 \* The caller c's stage moves from s0 to s1 (ExitId: one of the exiting threads' wakes;
 \* FailId: one of the failed starters in rejoinSpare, whose "start" and "none" are both
@@ -934,7 +1268,7 @@ WakerPop(c) ==                         \* Spares.popToSearch
          ELSE /\ Move(c, "slot", "rel")
               /\ UNCHANGED <<spares, handoff, nsearch, permit, bpc>>
     /\ UNCHANGED <<pc, srch, blocked, waiting, wk, cur, local, global, idle, tstate,
-                   blockedOnce, runs, subPc, bal, fails, ens, npre>>
+                   blockedOnce, runs, subPc, bal, fails, ens, npre, virtVars>>
 
 WakerRelease(c) ==                     \* Ctl.releaseSlot
     /\ Stage(c, "rel")
@@ -954,8 +1288,9 @@ WakerStart(c) ==                       \* Ctl.reserveWorker, startWorker
     /\ IF CanStart
          THEN StartWorker(pc)
          ELSE /\ UNCHANGED pc
-              /\ UNCHANGED <<srch, nsearch, idle, permit, bal, fails, ens>>
+              /\ UNCHANGED <<srch, nsearch, idle, permit, bal, fails, ens, swx>>
     /\ WakerDone(c)
+    /\ NotVirt
     /\ UNCHANGED <<blocked, waiting, wk, cur, local, global, tstate, blockedOnce, runs,
                    subPc, spares, handoff, npre>>
 
@@ -1077,7 +1412,7 @@ Preempt(w) ==
     /\ bpc' = TickGoesOn
     /\ UNCHANGED pc
     /\ UNCHANGED <<srch, waiting, wk, permit, cur, idle, nsearch, tstate, blockedOnce, runs,
-                   subPc, bal, fails, ens, mw, mwx, spares, handoff>>
+                   subPc, bal, fails, ens, mw, mwx, spares, handoff, virtVars>>
 
 PreemptWaiting(w) == waiting[w] # "no" /\ Preempt(w)
 
@@ -1110,6 +1445,7 @@ TickEnd ==                             \* if (wake || !global.isEmpty()) wakeOne
          THEN WakeOneBy(pc, BalId)
          ELSE UNCHANGED wakeVars
     /\ bpc' = IF global # <<>> /\ SpareBranch THEN "wake" ELSE "scan"
+    /\ NotVirt
     /\ UNCHANGED <<blocked, waiting, wk, cur, local, global, tstate, blockedOnce, runs,
                    subPc>>
 
@@ -1124,11 +1460,11 @@ TickEnd ==                             \* if (wake || !global.isEmpty()) wakeOne
 (* with the exit.  Between its ticks, with no worker awake and             *)
 (* needsStartRetry() (work waits, no thread), it calls retryStart().       *)
 (***************************************************************************)
-NoThreadNoWork == Threads = {} /\ global = <<>>   \* threads() == 0 && !needsStartRetry()
+NoThreadNoWork == NThreads = 0 /\ global = <<>>   \* threads() == 0 && !needsStartRetry()
 
 BalOnly == UNCHANGED <<pc, srch, blocked, waiting, wk, permit, cur, local, global, idle,
                        nsearch, tstate, blockedOnce, runs, subPc, bpc, fails, ens, mw, mwx,
-                       spares, handoff, npre>>
+                       spares, handoff, npre, virtVars>>
 
 BalExit ==                        \* if (ctl.threads() == 0 && !life.needsStartRetry())
     /\ bal = "loop" /\ bpc = "scan"
@@ -1155,6 +1491,7 @@ BalRetry ==
     /\ Threads = {} /\ global # <<>>
     /\ CanStart                  \* Ctl.reserveWorker: wakers may hold reserved slots
     /\ StartWorker(pc)
+    /\ NotVirt
     /\ UNCHANGED <<blocked, waiting, wk, cur, local, global, tstate, blockedOnce, runs,
                    subPc, bpc, mw, mwx, spares, handoff, npre>>
 
@@ -1166,9 +1503,10 @@ StartFails(w) ==
     /\ pc' = [pc EXCEPT ![w] = "off"]
     /\ srch' = [srch EXCEPT ![w] = FALSE]
     /\ nsearch' = nsearch - 1
-    /\ ens' = IF Bug = "NoRetryAfterFailedStart" THEN ens ELSE ens + 1
+    /\ FailedStartOwes
     /\ UNCHANGED <<blocked, waiting, wk, permit, cur, local, global, idle, tstate,
-                   blockedOnce, runs, subPc, bpc, bal, fails, mw, mwx, spares, handoff, npre>>
+                   blockedOnce, runs, subPc, bpc, bal, fails, mw, mwx, spares, handoff, npre,
+                   waitq, vpc, vcur, swheld>>
 
 \* Lifecycle.startBlockingWorker's catch after Thread.start() threw: unregister,
 \* Ctl.blockingStartFailed(true) (threads--, awake--). Its caller keeps the body (above).
@@ -1212,7 +1550,8 @@ EnsureOwed ==
               /\ bal' = EnsureRunning
               /\ UNCHANGED mwx
     /\ UNCHANGED <<pc, srch, blocked, waiting, wk, cur, local, global,
-                   tstate, blockedOnce, runs, subPc, bpc, fails, mw, spares, handoff, npre>>
+                   tstate, blockedOnce, runs, subPc, bpc, fails, mw, spares, handoff, npre,
+                   virtVars>>
 
 \* The catch's balancer.ensureRunning() after rejoinSpare (a spare popped or not).
 StarterEnsure ==
@@ -1221,7 +1560,7 @@ StarterEnsure ==
     /\ bal' = EnsureRunning
     /\ UNCHANGED <<pc, srch, blocked, waiting, wk, permit, cur, local, global, idle, nsearch,
                    tstate, blockedOnce, runs, subPc, bpc, fails, ens, mw, spares, handoff,
-                   npre>>
+                   npre, virtVars>>
 
 \* The balancer thread's own steps, and the steps of a starter whose start failed.
 BalancerProgram == BalStop \/ BalRecheck \/ BalRetry
@@ -1233,6 +1572,7 @@ StarterProgram == EnsureOwed \/ StarterEnsure
 Quiescent ==
     /\ \A t \in Tasks : tstate[t] = "done"
     /\ \A w \in Slots : pc[w] = "off"
+    /\ \A i \in BPTasks : vpc[i] = "off"
     /\ subPc = "idle" /\ bpc = "scan"
     /\ UNCHANGED vars
 
@@ -1242,7 +1582,7 @@ WorkerProgram(w) ==
     \/ RetireWake(w) \/ Exit(w)
     \/ SpinFound(w) \/ SpinGiveUp(w)
     \/ StopSearching(w) \/ Publish(w) \/ Recheck(w) \/ WakeUp(w)
-    \/ DeclPop(w) \/ DeclStart(w) \/ DeclMark(w) \/ DeclReturn(w)
+    \/ DeclPop(w) \/ DeclStart(w) \/ DeclVStart(w) \/ DeclMark(w) \/ DeclReturn(w)
     \/ SparePush(w) \/ SpareCheckCounted(w) \/ SpareCheckGlobal(w) \/ SpareRejoin(w)
     \/ SpareTakes(w) \/ SpareTimedOut(w)
 
@@ -1254,6 +1594,8 @@ Next ==
           \/ SpareTimeout(w)
           \/ BalanceStalled(w) \/ Preempt(w) \/ RedrainBlocked(w)
     \/ \E c \in WakerIds : WakerProgram(c)
+    \/ \E k \in SWKinds : PlaceWaiterProgram(k)
+    \/ \E i \in VIds : VBodyEnd(i) \/ VExit(i)
     \/ IdleTick \/ TickEnd
     \/ BalExit \/ BalancerProgram \/ StarterProgram
     \/ Quiescent
@@ -1286,11 +1628,20 @@ Fairness ==
                           /\ WF_vars(WakerRelease(c)) /\ WF_vars(WakerAgain(c))
                           /\ WF_vars(WakerStart(c))
     /\ WF_vars(ExitWake)
+    /\ \A k \in SWKinds : /\ WF_vars(SWTest(k)) /\ WF_vars(SWReserve(k)) /\ WF_vars(SWPoll(k))
+                         /\ WF_vars(SWRelease(k))
+                         /\ \A t \in BPTasks : WF_vars(SWStart(k, t)) /\ WF_vars(SWMove(k, t))
+    /\ \A k \in SWKinds \cap {"X"} : WF_vars(SWExitGlobal)
+    /\ \A i \in VIds : WF_vars(VExit(i))
     /\ WF_vars(TickEnd)
     /\ WF_vars(BalancerProgram)
     /\ WF_vars(StarterProgram)
 
-Spec == Init /\ [][Next]_vars /\ Fairness /\ \A w \in Slots : WF_vars(Unblock(w))
+\* Every blocking call returns, and so does every blocking body on a virtual thread.
+BlockingCallsReturn == /\ \A w \in Slots : WF_vars(Unblock(w))
+                       /\ \A i \in VIds : WF_vars(VBodyEnd(i))
+
+Spec == Init /\ [][Next]_vars /\ Fairness /\ BlockingCallsReturn
 
 SpecBlockForever == Init /\ [][Next]_vars /\ Fairness
 
@@ -1309,8 +1660,10 @@ TypeOK ==
     /\ Range(global) \subseteq Tasks
     /\ idle \subseteq Slots
     /\ nsearch \in Int
-    /\ tstate \in [Tasks -> {"new", "queued", "held", "handed", "running", "done"}]
-    /\ subPc \in {"idle", "wake", "bres", "bq"} /\ bpc \in {"scan", "end", "wake", "wakeEnd"}
+    /\ tstate \in [Tasks -> {"new", "queued", "held", "handed", "running", "done", "waiting",
+                             "polled"}]
+    /\ subPc \in {"idle", "wake", "bres", "bq", "vst", "vapp"}
+    /\ bpc \in {"scan", "end", "wake", "wakeEnd"}
     /\ bal \in {"off", "loop", "exit", "stop"}
     /\ fails \in 0..MaxStartFailures
     /\ ens \in 0..MaxStartFailures
@@ -1321,6 +1674,16 @@ TypeOK ==
     /\ spares \subseteq Slots
     /\ handoff \in [Slots -> Tasks \cup {NoTask, Rejoin}]
     /\ bpc # "scan" => bal = "loop"              \* a tick runs on the balancer thread
+    /\ Range(waitq) \subseteq BPTasks
+    /\ vpc \in [BPTasks -> {"off", "vrun", "vexit"}]
+    /\ vcur \in [BPTasks -> BPTasks \cup {NoTask}]
+    /\ \A i \in BPTasks : (vpc[i] = "vrun") = (vcur[i] # NoTask)
+    /\ swx \in [SWKindsAll \X SWStages -> Nat]
+    /\ \A k \in SWKindsAll, s \in SWStages : ~VirtualThreads => swx[<<k, s>>] = 0
+    /\ \A k \in {"N", "F"} : swx[<<k, "g">>] = 0
+    /\ swheld \in [BPTasks -> Held]
+    /\ ~VirtualThreads => subPc \notin {"vst", "vapp"} /\ waitq = <<>>
+                          /\ \A w \in Slots : pc[w] # "dvst"
 
 \* Every submitted task runs exactly once: never twice ...
 RunsAtMostOnce == \A t \in Tasks : runs[t] <= 1
@@ -1331,11 +1694,21 @@ Occurrences(t) ==
     Cardinality({i \in DOMAIN global : global[i] = t})
     + Cardinality({<<w, i>> \in Slots \X (1..LocalCap) :
                       i <= Len(local[w]) /\ local[w][i] = t})
+WaitOccurrences(t) == Cardinality({i \in DOMAIN waitq : waitq[i] = t})
+\* ... and (waiting for a place) a waiting body is in the waiting queue exactly once, a polled
+\* one held by exactly one startWaiting caller, a body running on a virtual thread on exactly
+\* one thread (and on no worker).
 NoTaskLostOrDuplicated ==
     \A t \in Tasks :
         /\ tstate[t] = "queued"  => Occurrences(t) = 1
         /\ tstate[t] # "queued"  => Occurrences(t) = 0
-        /\ tstate[t] = "running" => Cardinality({w \in Slots : cur[w] = t}) = 1
+        /\ tstate[t] = "running" => Cardinality({w \in Slots : cur[w] = t})
+                                    + Cardinality({i \in BPTasks : vcur[i] = t}) = 1
+        /\ tstate[t] # "running" => \A i \in BPTasks : vcur[i] # t
+        /\ tstate[t] = "waiting" <=> WaitOccurrences(t) = 1
+        /\ WaitOccurrences(t) <= 1
+        /\ t \in BPTasks => ((tstate[t] = "polled") <=> (swheld[t] # "-"))
+        /\ tstate[t] \in {"waiting", "polled"} => t \in BPTasks
         /\ tstate[t] = "held"    => Cardinality({w \in Slots : cur[w] = t
                                                    /\ pc[w] \in DeclPCs \cup {"chain"}}) = 1
         /\ tstate[t] = "handed"  => Cardinality({w \in Slots : handoff[w] = t}) = 1
@@ -1343,8 +1716,9 @@ NoTaskLostOrDuplicated ==
         /\ tstate[t] # "handed" => \A w \in Slots : handoff[w] # t
         /\ tstate[t] \in {"held", "handed"} => t \in BPTasks
 
-\* The thread count (spares and blocking-path threads included) never exceeds the cap.
-ThreadCap == Cardinality(Threads) <= MaxThreads
+\* The thread count (spares and blocking-path threads included; with virtual threads their
+\* places, and the places reserved for them, too) never exceeds the cap.
+ThreadCap == NThreads <= MaxThreads
 
 \* No task in the queue of a parked worker, nor of a retired (or retiring-after-handover) one,
 \* nor of a spare.
@@ -1357,9 +1731,15 @@ NoTaskInRetiredQueue ==
 \* work), or a sleeper holds a permit, or a wakeOne() is owed by some thread, or a failed
 \* starter's wakeSleeper() is still to come or in its spare loop (mwx). A parked spare with
 \* nothing handed to it is asleep too.
+\* (With virtual threads a caller of startWaiting owes the same wake after it: an exiting
+\* thread, a failed starter, and with GlobalRecheck any other.)
+WakingKinds == IF GlobalRecheck THEN SWKindsAll ELSE {"X", "F"}
 WakeInFlight == \/ subPc = "wake" \/ bpc # "scan" \/ ens > 0 \/ \E w \in Slots : wk[w]
                 \/ \E c \in Callers : ~Free(c)
                 \/ \E k \in XSteps : mwx[k] > 0
+                \/ \E k \in WakingKinds, s \in SWStages : swx[<<k, s>>] > 0
+                \/ \E t \in BPTasks : swheld[t] \in {HS[k] : k \in WakingKinds}
+                                                  \cup {HM[k] : k \in WakingKinds}
 NoLostWakeup ==
     (global # <<>> /\ \E w \in Slots : pc[w] = "parked")
         => \/ \E w \in Slots : pc[w] \notin {"off", "parked"} /\ ~SpareParked(w)
@@ -1368,10 +1748,14 @@ NoLostWakeup ==
 \* ... nor when every thread is gone: a wakeOne() is still to come, or, once a start has
 \* failed, the balancer thread exists (it retries the start) or a failed starter's
 \* ensureRunning() is still to come.
+\* With virtual threads: or the balancer thread exists (it retries a start while work waits
+\* with no worker thread: Lifecycle.needsStartRetry leaves virtual bodies out), or every place
+\* is held (at the cap the work waits for a place; the next release must then wake).
 NoOrphanedWork ==
     global # <<>> => \/ Threads # {}
                      \/ WakeInFlight
                      \/ fails > 0 /\ (bal # "off" \/ ens > 0)
+                     \/ VirtualThreads /\ (bal # "off" \/ NThreads = MaxThreads)
 
 \* A worker thread never runs without a balancer thread (its exit re-checks the count).
 BalancerWhileThreads == Threads # {} => bal # "off"
@@ -1415,11 +1799,27 @@ SpareSetHoldsOnlySpares ==
 NoLostHandOff ==
     \A w \in Slots : handoff[w] # NoTask => pc[w] \in InSet /\ w \notin spares
 
+\* Waiting for a place (VirtualThreads). A re-check is in flight: a startWaiting caller is in
+\* its loop (about to read the queue, to reserve, to poll or to give back an empty poll's
+\* place) or holds a polled body (it loops again after the start, or moves every waiting body
+\* to the global queue after a failed one).
+PlaceRecheckInFlight == \/ \E k \in SWKindsAll, s \in SWLoop : swx[<<k, s>>] > 0
+                        \/ \E t \in BPTasks : swheld[t] # "-"
+\* No stranded body, the safety half: a body never waits while a place is free unless a
+\* re-check is in flight (the Dekker pair: the submitter's re-check or the releaser's). Not
+\* counted as in flight: a running virtual body (it polls the queue when it ends, but it may
+\* run for ever), a thread holding a place (it is not free), an exiting thread past its loop.
+NoStrandedWaiting == (waitq # <<>> /\ NThreads < MaxThreads) => PlaceRecheckInFlight
+\* The termination half: no thread at all (the state in which Lifecycle.tryTerminate would
+\* terminate a scheduler that is shut down) while a body waits, unless a re-check is in flight
+\* (the model has no shutdown; implied by NoStrandedWaiting, which needs MaxThreads > 0).
+NoIdleWithWaiting == (waitq # <<>> /\ NThreads = 0) => PlaceRecheckInFlight
+
 -----------------------------------------------------------------------------
 (* Temporal properties (liveness). *)
 
 Started(t) == tstate[t] \in {"running", "done"}
-Pending(t) == tstate[t] \in {"queued", "held", "handed"}
+Pending(t) == tstate[t] \in {"queued", "held", "handed", "waiting", "polled"}
 
 \* Every submitted task eventually runs (under Spec: every blocking call returns).
 EveryTaskRuns == \A t \in Tasks : Pending(t) ~> Started(t)
@@ -1429,7 +1829,6 @@ EveryTaskCompletes == \A t \in Tasks : Pending(t) ~> tstate[t] = "done"
 
 \* The same two, checked against SpecBlockForever: they hold in every behaviour in which
 \* every blocking call returns (so one run of TLC checks all the temporal properties).
-BlockingCallsReturn == \A w \in Slots : WF_vars(Unblock(w))
 EveryTaskRunsIfCallsReturn == BlockingCallsReturn => EveryTaskRuns
 EveryTaskCompletesIfCallsReturn == BlockingCallsReturn => EveryTaskCompletes
 
@@ -1447,7 +1846,7 @@ ReplacementStarted ==
     (/\ Threads # {}
      /\ \A w \in Threads : Stuck(w) \/ SpareParked(w)
      /\ WorkWaiting
-     /\ Cardinality(Threads) < MaxThreads \/ \E w \in Threads : SpareParked(w))
+     /\ NThreads < MaxThreads \/ \E w \in Threads : SpareParked(w))
     ~> \/ \E w \in Threads : ~Stuck(w) /\ ~SpareParked(w) /\ pc[w] \notin Doomed
        \/ ~WorkWaiting
 
@@ -1462,8 +1861,19 @@ ReplacementStartedIfTicks == WF_vars(IdleTick) => ReplacementStarted
 \* it must not depend on a blocking call's return, nor on the balancer's idle tick).
 Stranded == /\ global # <<>>
             /\ CtlCounted < Parallelism
-            /\ spares # {} \/ Cardinality(Threads) < MaxThreads
+            /\ spares # {} \/ NThreads < MaxThreads
 NoStrandedTask == Stranded ~> ~Stranded
 \* The same, given the balancer's safety-net tick (IdleTick) is fair.
 NoStrandedTaskIfTicks == WF_vars(IdleTick) => NoStrandedTask
+
+\* Waiting for a place (VirtualThreads). A body waiting while a place is free does not stay so:
+\* it takes the place, or the places fill up, or the bodies move to the global queue (checked
+\* under SpecBlockForever: it must not depend on a body's or a blocking call's return).
+StrandedBody == waitq # <<>> /\ NThreads < MaxThreads
+NoStrandedBody == StrandedBody ~> ~StrandedBody
+\* Every waiting body eventually runs (on a virtual thread, or on a worker after a failed start
+\* moved it to the global queue), given that blocking calls and bodies return; with
+\* RunsAtMostOnce and NoTaskLostOrDuplicated: each body runs exactly once.
+WaitingBodyRuns == \A t \in BPTasks : tstate[t] = "waiting" ~> Started(t)
+WaitingBodyRunsIfCallsReturn == BlockingCallsReturn => WaitingBodyRuns
 =============================================================================

@@ -59,8 +59,9 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * it queued. A Dekker pair: the submitter's {@code offer} (a volatile write) comes before its
  * reservation (a CAS of {@code Ctl.threads}); the releaser's {@code threadExited} (a volatile
  * read-modify-write of the same count) comes before its read of the queue; so either the
- * submitter gets the freed place or the releaser sees the body. (The TLA+ model of the pair,
- * with a negative control for each half, is not yet in spec/tla: see MODEL.md.) If a virtual
+ * submitter gets the freed place or the releaser sees the body. The TLA+ model has the pair
+ * (negative controls {@code Bug_ReleaseNoWaitingRecheck}, {@code Bug_SubmitNoWaitingRecheck};
+ * MODEL.md). If a virtual
  * thread cannot be started the waiting bodies move to the global queue as {@link Declared} tasks,
  * so the workers run them: a failing factory never strands one.
  *
@@ -264,6 +265,12 @@ final class Blocking {
         return;
       }
     }
+    // A place this loop reserved and gave back unused may have made a wakeOne meanwhile refuse
+    // to start a worker (at the cap): look at the global queue, as every exit does (TLA+
+    // Bug_WaitingNoGlobalRecheck).
+    if (!pool.global.isEmpty()) {
+      pool.wakeOne();
+    }
   }
 
   /** Bodies waiting for a place now, for statistics ({@code queuedGlobal}); O(n). */
@@ -358,7 +365,8 @@ final class Blocking {
           pool.reportUncaught(t); // a raw runnable has no handle: reported, as on a worker
         }
         pool.counters.virtualCompleted.increment();
-        body = waiting.poll();
+        // After shutdownNow the waiting bodies are its list's ("not executed"), not this thread's.
+        body = pool.isStopping() ? null : waiting.poll();
       } while (body != null);
     } finally {
       virtualRunning.remove(me);
@@ -385,6 +393,9 @@ final class Blocking {
       if (blocking.handOff(body)) {
         return;
       }
+      // A failed virtual start gave its reserved place back: every release re-reads the waiting
+      // queue (TLA+ Bug_DeclaredNoWaitingRecheck).
+      blocking.startWaiting();
       Worker w = Worker.current();
       if (w != null && w.pool == blocking.pool) {
         blocking.markBlocked(w, BlockCause.DECLARED, 0L);

@@ -305,8 +305,10 @@ public final class WorkBalancingScheduler extends AbstractExecutorService
         t.interrupt();
       }
     }
-    pool.blocking.interruptVirtualBodies();
+    // Before the interrupts: an interrupted body returns, and its thread would run the next
+    // waiting body instead of leaving it to this list.
     never.addAll(pool.blocking.drainWaiting());
+    pool.blocking.interruptVirtualBodies();
     never.addAll(spill.drain());
     never.addAll(global.drain());
     never.replaceAll(Blocking::unwrap); // the user's runnables, not our blocking-path wrappers

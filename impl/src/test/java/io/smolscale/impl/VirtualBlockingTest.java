@@ -349,6 +349,14 @@ class VirtualBlockingTest {
     final AtomicInteger interrupted = new AtomicInteger();
     final ConcurrentLinkedQueue<String> notVirtual = new ConcurrentLinkedQueue<>();
 
+    /** Waits until {@code held} bodies hold a place and {@code waitingN} wait for one. */
+    void awaitHeldAndWaiting(Scheduler s, int held, long waitingN) {
+      Await.until(
+          Duration.ofSeconds(BOUND_S),
+          () -> inFlight.get() == held && s.stats().queuedGlobal() == waitingN,
+          () -> "in flight " + inFlight.get() + ", " + s.stats());
+    }
+
     Task<Integer> spawn(Scheduler s, int id) {
       return s.spawnBlocking(
           () -> {
@@ -389,10 +397,7 @@ class VirtualBlockingTest {
       for (int i = 0; i < 6; i++) {
         bodies.add(g.spawn(s, i));
       }
-      Await.until(
-          Duration.ofSeconds(BOUND_S),
-          () -> g.inFlight.get() == 2 && s.stats().queuedGlobal() == 4,
-          () -> "in flight " + g.inFlight.get() + ", " + s.stats());
+      g.awaitHeldAndWaiting(s, 2, 4);
       // Every place is held and four bodies wait: the worker still runs CPU work.
       assertEquals(42, s.spawn(() -> 42).get(BOUND_S, TimeUnit.SECONDS));
       assertEquals(2, g.started.get(), "only the bodies with a place started");
@@ -419,10 +424,7 @@ class VirtualBlockingTest {
     for (int i = 0; i < 5; i++) {
       bodies.add(g.spawn(s, i));
     }
-    Await.until(
-        Duration.ofSeconds(BOUND_S),
-        () -> g.inFlight.get() == 2 && s.stats().queuedGlobal() == 3,
-        () -> "in flight " + g.inFlight.get() + ", " + s.stats());
+    g.awaitHeldAndWaiting(s, 2, 3);
     List<Runnable> never = s.shutdownNow();
     assertEquals(3, never.size(), "the waiting bodies: " + never);
     assertTrue(s.awaitTermination(BOUND_S, TimeUnit.SECONDS), "terminated: " + s.stats());
@@ -445,10 +447,7 @@ class VirtualBlockingTest {
     for (int i = 0; i < 5; i++) {
       bodies.add(g.spawn(s, i));
     }
-    Await.until(
-        Duration.ofSeconds(BOUND_S),
-        () -> g.inFlight.get() == 2 && s.stats().queuedGlobal() == 3,
-        () -> "in flight " + g.inFlight.get() + ", " + s.stats());
+    g.awaitHeldAndWaiting(s, 2, 3);
     s.shutdown();
     assertFalse(s.isTerminated(), "terminated with bodies running and waiting");
     g.gate.countDown();

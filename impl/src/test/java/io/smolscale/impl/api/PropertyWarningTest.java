@@ -6,13 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.smolscale.Scheduler;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Properties;
-import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -24,30 +21,16 @@ import org.junit.jupiter.api.Test;
  * back end is java.util.logging, whose {@code io.smolscale} logger this test listens to.
  */
 class PropertyWarningTest {
-  private final List<LogRecord> records = Collections.synchronizedList(new ArrayList<>());
-  private final Logger logger = Logger.getLogger("io.smolscale");
-  private final Handler handler =
-      new Handler() {
-        @Override
-        public void publish(LogRecord r) {
-          records.add(r);
-        }
-
-        @Override
-        public void flush() {}
-
-        @Override
-        public void close() {}
-      };
+  private final LogRecorder log = new LogRecorder();
 
   @BeforeEach
   void listen() {
-    logger.addHandler(handler);
+    log.listen();
   }
 
   @AfterEach
   void stop() {
-    logger.removeHandler(handler);
+    log.stop();
   }
 
   private static Properties props(String... kv) {
@@ -60,11 +43,9 @@ class PropertyWarningTest {
 
   private List<String> warnings(String key) {
     List<String> out = new ArrayList<>();
-    synchronized (records) {
-      for (LogRecord r : records) {
-        if (r.getLevel() == Level.WARNING && r.getMessage().contains(key)) {
-          out.add(r.getMessage());
-        }
+    for (LogRecord r : log.records()) {
+      if (r.getLevel() == Level.WARNING && r.getMessage().contains(key)) {
+        out.add(r.getMessage());
       }
     }
     return out;
@@ -76,7 +57,7 @@ class PropertyWarningTest {
     Scheduler.builder().fromProperties(p);
     Scheduler.builder().fromProperties(p);
     List<String> w = warnings("smolscale.paralellism");
-    assertEquals(1, w.size(), "one warning per key: " + records);
+    assertEquals(1, w.size(), "one warning per key: " + log.records());
     assertTrue(w.get(0).contains("smolscale.parallelism"), "names the known keys: " + w.get(0));
     assertTrue(warnings("other.key").isEmpty(), "keys outside smolscale.* are not ours");
   }
@@ -86,9 +67,9 @@ class PropertyWarningTest {
     Scheduler.builder()
         .fromProperties(props("smolscale.keepAliveMillis", "100", "smolscale.debug.anything", "1",
             "smolscale.jmh.timeoutSeconds", "10"));
-    assertTrue(warnings("smolscale.keepAliveMillis").isEmpty(), "" + records);
-    assertTrue(warnings("smolscale.debug.anything").isEmpty(), "" + records);
-    assertTrue(warnings("smolscale.jmh.timeoutSeconds").isEmpty(), "" + records);
+    assertTrue(warnings("smolscale.keepAliveMillis").isEmpty(), "" + log.records());
+    assertTrue(warnings("smolscale.debug.anything").isEmpty(), "" + log.records());
+    assertTrue(warnings("smolscale.jmh.timeoutSeconds").isEmpty(), "" + log.records());
   }
 
   @Test

@@ -17,10 +17,8 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.Timeout.ThreadMode;
@@ -72,22 +70,8 @@ class ThreadFactoryFailureTest {
   // failures however often the retry fails, naming what failed and carrying the cause.
   @Test
   void aFailedStartIsLoggedOncePerEpisode() throws Exception {
-    List<LogRecord> records = Collections.synchronizedList(new ArrayList<>());
-    Handler listener =
-        new Handler() {
-          @Override
-          public void publish(LogRecord r) {
-            records.add(r);
-          }
-
-          @Override
-          public void flush() {}
-
-          @Override
-          public void close() {}
-        };
-    Logger logger = Logger.getLogger("io.smolscale");
-    logger.addHandler(listener);
+    LogRecorder log = new LogRecorder();
+    log.listen();
     try {
       AtomicInteger calls = new AtomicInteger();
       ThreadFactory failsThrice =
@@ -102,14 +86,12 @@ class ThreadFactoryFailureTest {
       }
       assertTrue(calls.get() >= 4, "the start was retried until it succeeded: " + calls);
     } finally {
-      logger.removeHandler(listener);
+      log.stop();
     }
     List<LogRecord> warnings = new ArrayList<>();
-    synchronized (records) {
-      for (LogRecord r : records) {
-        if (r.getLevel() == Level.WARNING && r.getThrown() != null) {
-          warnings.add(r);
-        }
+    for (LogRecord r : log.records()) {
+      if (r.getLevel() == Level.WARNING && r.getThrown() != null) {
+        warnings.add(r);
       }
     }
     assertEquals(1, warnings.size(), "one warning per episode: " + warnings);
