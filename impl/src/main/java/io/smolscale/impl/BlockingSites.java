@@ -19,7 +19,9 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  *
  * <p><b>The score</b> (per site, 0 to {@value #CAP}): a verdict of the monitor that a task of the
  * site waited, by its thread state or by its CPU time ({@link StallDetector}), adds {@value
- * #VERDICT}; a task of a warm site that ran on a worker without being marked blocked takes
+ * #VERDICT}, and so does a run of a warm site that the worker itself measured sleeping through
+ * ({@link RunMeter}: the monitor's system-call verdict needs about five ticks and waiting work,
+ * so a 5 ms socket call, the commonest blocking call, usually ends unseen); a task of a warm site that ran on a worker without being marked blocked takes
  * {@value #CLEAN_RUN} away. The site is <i>predicted blocking</i> at {@value #PREDICT_AT} or
  * more: two verdicts from cold, and it stays predicted only while more than about one run in
  * {@value #VERDICT}/{@value #CLEAN_RUN} + 1 = 17 is seen blocking. A predicted site still sends
@@ -44,7 +46,8 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * worker when no thread is to be had.
  *
  * <p><b>Cost on the task path.</b> Nothing until some site has scored (one opaque read of
- * {@code active}); after that, one {@link ClassValue} lookup per task run on a worker.
+ * {@code active}); after that, one {@link ClassValue} lookup per task run on a worker, and for
+ * runs of warm sites the worker's measurement ({@link RunMeter}, a few microseconds).
  *
  * <p>Memory model: the scores (and each site's run count, probe gap and passed-probe flag) are a
  * heuristic shared by the workers, the submitters and the monitor, updated with opaque reads and
@@ -262,6 +265,22 @@ final class BlockingSites {
       s.probeClean();
     }
     s.add(-(probe ? CLEAN_PROBE : CLEAN_RUN));
+  }
+
+  /**
+   * A task of a warm site ran on a worker, was not marked blocked, but its thread slept through
+   * the run by the worker's own measurement ({@link RunMeter}): scored as a verdict, and a probe
+   * counts as blocked.
+   *
+   * @param s the site
+   * @param probe whether it was a predicted site's probe
+   */
+  void sleptUnseen(Site s, boolean probe) {
+    if (!enabled) {
+      return;
+    }
+    s.add(VERDICT);
+    ranBlocked(s, probe);
   }
 
   /**

@@ -35,6 +35,8 @@ final class Counters {
   final LongAdder spareRejoins = new LongAdder();
   /** Blocking bodies that ran on virtual threads (counted in {@code completed}). */
   final LongAdder virtualCompleted = new LongAdder();
+  /** Runs of warm sites the worker measured sleeping through, unmarked by the monitor. */
+  final LongAdder unseenBlocks = new LongAdder();
   final LongAdder spinHits = new LongAdder();
   final LongAdder spinMisses = new LongAdder();
   private final LongAdder retiredLocalPushes = new LongAdder();

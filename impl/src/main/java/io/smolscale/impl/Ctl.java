@@ -69,18 +69,24 @@ final class Ctl extends CtlAwake {
    * {@code parallelism} are counted and the thread cap (and, beyond parallelism, {@code
    * tokenBeyondParallelism}) allows. Two CASes, the second undone if the slot went meanwhile.
    *
+   * <p>Between the two CASes the thread place is held: a blocking body that found every place
+   * taken in that window queued itself to wait for one ({@link Blocking}), so a caller told
+   * {@link #PLACE_GIVEN_BACK} is a releaser of a place and must re-read that queue ({@code
+   * Blocking.startWaiting}), as every other release does.
+   *
    * @param tokenBeyondParallelism asked only for a thread beyond parallelism (the balancer's
    *     token bucket)
-   * @return true if reserved; the caller must then start the worker or {@link #startFailed}
+   * @return {@link #RESERVED}: the caller must then start the worker or {@link #startFailed};
+   *     {@link #REFUSED}; or {@link #PLACE_GIVEN_BACK}: refused after holding a place for a moment
    */
-  boolean reserveWorker(BooleanSupplier tokenBeyondParallelism) {
+  int reserveWorker(BooleanSupplier tokenBeyondParallelism) {
     while (true) {
       int t = threads;
       if (counted >= parallelism || t >= maxThreads) {
-        return false;
+        return REFUSED;
       }
       if (t >= parallelism && !tokenBeyondParallelism.getAsBoolean()) {
-        return false; // the balancer retries at its next tick
+        return REFUSED; // the balancer retries at its next tick
       }
       if (!THREADS.compareAndSet(this, t, t + 1)) {
         continue;
@@ -90,12 +96,21 @@ final class Ctl extends CtlAwake {
         c = counted;
         if (c >= parallelism) {
           THREADS.getAndAdd(this, -1);
-          return false;
+          return PLACE_GIVEN_BACK;
         }
       } while (!COUNTED.compareAndSet(this, c, c + 1));
-      return true;
+      return RESERVED;
     }
   }
+
+  /** {@link #reserveWorker}: a thread and a parallelism slot are reserved. */
+  static final int RESERVED = 0;
+
+  /** {@link #reserveWorker}: refused, no count changed. */
+  static final int REFUSED = 1;
+
+  /** {@link #reserveWorker}: refused after a thread place was taken and given back. */
+  static final int PLACE_GIVEN_BACK = 2;
 
   /** Edge RESERVED → SEARCHING: the new worker's thread is about to start, searching. */
   void reservedToSearching() {

@@ -88,8 +88,11 @@ final class Lifecycle {
     if (rejoinSpare()) {
       return;
     }
-    if (pool.ctl.reserveWorker(tokenBeyondParallelism)) {
+    int r = pool.ctl.reserveWorker(tokenBeyondParallelism);
+    if (r == Ctl.RESERVED) {
       startWorker();
+    } else if (r == Ctl.PLACE_GIVEN_BACK) {
+      pool.blocking.startWaiting(); // a place was released (Blocking's Dekker pair)
     }
   }
 

@@ -279,6 +279,7 @@ final class Worker extends IdleSet.Node implements Runnable {
       Runnable first = firstTask;
       firstTask = null;
       boolean working = true;
+      RunMeter meter = null; // made at the first run of a warm site
       if (first != null) {
         runTask(first); // a blocking body: this thread was started for it, blocked
         working = afterBlocked();
@@ -309,6 +310,12 @@ final class Worker extends IdleSet.Node implements Runnable {
             continue;
           }
         }
+        if (site != null && RunMeter.ENABLED) {
+          if (meter == null) {
+            meter = new RunMeter(tid);
+          }
+          meter.start();
+        }
         runTask(task);
         share.taskRan();
         if (blocked) {
@@ -318,8 +325,13 @@ final class Worker extends IdleSet.Node implements Runnable {
           if (!afterBlocked()) {
             break;
           }
-        } else if (site != null) {
-          BlockingSites.ranClean(site, probe);
+        } else if (site != null && meter != null) {
+          if (meter.sleptThrough()) {
+            pool.sites.sleptUnseen(site, probe); // blocked, unseen by the monitor (RunMeter)
+            pool.counters.unseenBlocks.increment();
+          } else {
+            BlockingSites.ranClean(site, probe);
+          }
         }
       }
       exitedNormally = true;

@@ -113,6 +113,55 @@ class BlockingSitesTest {
     assertTrue(probes >= 6 && probes <= 14, "probes: " + probes);
   }
 
+  // Proves: a predicted site whose calls the monitor never catches (a 5 ms socket read ends
+  // before the system-call verdict) keeps its prediction when the worker's own measurement
+  // (RunMeter) reports each probe slept through, and its probes back off as a visible blocker's
+  // do; the control, the same probes scored as clean runs (the rule before RunMeter), loses the
+  // prediction, so one call in a few goes back to blocking a worker.
+  @Test
+  void probesThatSleepThroughUnseenKeepTheSitePredicted() {
+    BlockingSites sites = new BlockingSites(true);
+    Runnable task = new Sites.H();
+    int onWorkers = runUnseenBlocker(sites, task, true);
+    assertTrue(sites.warmSite(task) != null && sites.warmSite(task).predicted());
+    assertTrue(onWorkers >= 6 && onWorkers <= 14, "probes on workers: " + onWorkers);
+
+    BlockingSites control = new BlockingSites(true);
+    Runnable other = new Sites.I();
+    int controlOnWorkers = runUnseenBlocker(control, other, false);
+    assertTrue(controlOnWorkers > 1_000, "scored clean, the probes undo the prediction: " + controlOnWorkers);
+  }
+
+  /**
+   * Learns a site from two verdicts, then runs it 10,000 times with no verdict while it runs,
+   * each run on a worker scored as measured slept through or as clean; returns the runs on
+   * workers.
+   */
+  private static int runUnseenBlocker(BlockingSites sites, Runnable task, boolean measured) {
+    sites.blocked(task);
+    sites.blocked(task);
+    int onWorkers = 0;
+    for (int i = 0; i < 10_000; i++) {
+      Site site = sites.warmSite(task);
+      boolean probe = false;
+      if (site != null && site.predicted()) {
+        probe = site.probeOnWorker();
+        if (!probe) {
+          continue; // handed to the blocking path
+        }
+      }
+      onWorkers++;
+      if (site == null) {
+        sites.blocked(task); // cold again: only the monitor can warm it, and it does, later
+      } else if (measured) {
+        sites.sleptUnseen(site, probe);
+      } else {
+        BlockingSites.ranClean(site, probe);
+      }
+    }
+    return onWorkers;
+  }
+
   // Proves: a site that stops blocking returns to the workers (re-probing and decay), within
   // one long probe gap and a few short ones.
   @Test

@@ -66,6 +66,18 @@ public final class Sites {
   }
 
   /** A site for the scheduler tests: runs what it is given. */
+  /** Another site. */
+  public static final class H implements Runnable {
+    @Override
+    public void run() {}
+  }
+
+  /** Another site. */
+  public static final class I implements Runnable {
+    @Override
+    public void run() {}
+  }
+
   public static final class Gated implements Runnable {
     private final Runnable body;
 

@@ -1,5 +1,6 @@
 package io.smolscale.jmh;
 
+import java.io.FileInputStream;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
@@ -30,7 +31,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * What the monitor's system-call check costs per sampled worker (issue 15): the same three reads
  * the balancer makes ({@code io.smolscale.impl.JvmClocks}) for a stalled worker whose thread is
  * RUNNABLE: the thread's CPU time, its kernel state from {@code /proc}, and (once per tick, not
- * per worker) the collection count. The sampled thread is parked; {@code threads} other live
+ * per worker) the collection count; and the read a worker makes of its own thread around each run
+ * of a site that has blocked before ({@code io.smolscale.impl.RunMeter}). The sampled thread is parked; {@code threads} other live
  * threads make the JVM's lookup of a thread by id walk a realistic thread list. Not in the report
  * (it measures no scheduler): run with {@code java -jar jmh/target/benchmarks.jar MonitorSampling}.
  */
@@ -51,6 +53,9 @@ public class MonitorSampling {
   private volatile boolean stop;
   private long sampledId;
   private Path stat;
+  private final byte[] buf = new byte[96];
+  /** The benchmark thread's own schedstat ({@code /proc/thread-self}: the thread that reads it). */
+  private final String ownSchedstat = "/proc/thread-self/schedstat";
 
   @Setup(Level.Trial)
   public void up() throws Exception {
@@ -107,6 +112,30 @@ public class MonitorSampling {
   public char proc_state() throws Exception {
     String s = new String(Files.readAllBytes(stat), StandardCharsets.US_ASCII);
     return s.charAt(s.lastIndexOf(')') + 2);
+  }
+
+  /**
+   * The read a worker makes before and after each run of a warm site ({@code
+   * io.smolscale.impl.RunMeter}): its own thread's {@code schedstat}, through a FileInputStream
+   * into a reused buffer; the first number parsed.
+   */
+  @Benchmark
+  public long own_schedstat() throws Exception {
+    int n;
+    try (FileInputStream in = new FileInputStream(ownSchedstat)) {
+      n = in.read(buf);
+    }
+    long a = 0;
+    for (int i = 0; i < n && buf[i] >= '0' && buf[i] <= '9'; i++) {
+      a = 10 * a + (buf[i] - '0');
+    }
+    return a;
+  }
+
+  /** RunMeter's fallback where there is no schedstat: the calling thread's CPU time. */
+  @Benchmark
+  public long own_thread_cpu_time() {
+    return mx.getCurrentThreadCpuTime();
   }
 
   /** The collection count over every collector (once per tick). */
