@@ -1,5 +1,6 @@
 package io.smolscale.impl.task;
 
+import io.smolscale.CheckedRunnable;
 import io.smolscale.ChildFailedException;
 import io.smolscale.ErrorPolicy;
 import io.smolscale.Nursery;
@@ -135,8 +136,24 @@ public final class NurseryImpl implements Nursery {
 
   @Override
   public Task<Void> spawn(Runnable body) {
+    return spawn(body, ErrorPolicy.PROPAGATE);
+  }
+
+  @Override
+  public Task<Void> spawn(Runnable body, ErrorPolicy policy) {
     Objects.requireNonNull(body, "body");
-    return adopt(TaskImpl.ofRunnable(pool, reporter, body, null), ErrorPolicy.PROPAGATE);
+    // A CheckedRunnable becomes a task that calls runChecked (TaskImpl.ofRunnable).
+    return adopt(TaskImpl.ofRunnable(pool, reporter, body, null), policy);
+  }
+
+  @Override
+  public Task<Void> spawn(CheckedRunnable body) {
+    return spawn((Runnable) body, ErrorPolicy.PROPAGATE);
+  }
+
+  @Override
+  public Task<Void> spawn(CheckedRunnable body, ErrorPolicy policy) {
+    return spawn((Runnable) body, policy);
   }
 
   @Override

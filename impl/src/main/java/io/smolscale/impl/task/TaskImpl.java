@@ -1,5 +1,6 @@
 package io.smolscale.impl.task;
 
+import io.smolscale.CheckedRunnable;
 import io.smolscale.Task;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -76,6 +77,7 @@ public final class TaskImpl<T> extends StageFuture<T> implements Task<T>, Runnab
   private static final int KIND_CALLABLE = 0;
   private static final int KIND_RUNNABLE = 1; // completes with null; a fixed result is a Callable
   private static final int KIND_ASYNC = 2;
+  private static final int KIND_CHECKED = 3; // a CheckedRunnable: runChecked, failure unwrapped
 
   private static final VarHandle RUN_STATE;
   private static final VarHandle DETACHED;
@@ -162,7 +164,9 @@ public final class TaskImpl<T> extends StageFuture<T> implements Task<T>, Runnab
   }
 
   /**
-   * A task that runs a {@link Runnable} and completes with a fixed result.
+   * A task that runs a {@link Runnable} and completes with a fixed result. A {@link
+   * CheckedRunnable} with no fixed result is run through {@link CheckedRunnable#runChecked()}, so
+   * that the task fails with the body's own exception.
    *
    * @param scheduler runs it and its async continuations
    * @param uncaught receives the failure of a detached task
@@ -174,7 +178,10 @@ public final class TaskImpl<T> extends StageFuture<T> implements Task<T>, Runnab
   public static <T> TaskImpl<T> ofRunnable(
       Compensator scheduler, Consumer<Throwable> uncaught, Runnable body, @Nullable T result) {
     if (result == null) {
-      return new TaskImpl<>(scheduler, uncaught, body, KIND_RUNNABLE);
+      // Told apart here, not by the overload that spawned it: a CheckedRunnable held in a
+      // Runnable variable fails with its own exception too, as its javadoc promises.
+      return new TaskImpl<>(
+          scheduler, uncaught, body, body instanceof CheckedRunnable ? KIND_CHECKED : KIND_RUNNABLE);
     }
     // A non-null fixed result (only ExecutorService.submit(Runnable, T) asks for one) costs an
     // adapter here rather than a field in every task.
@@ -216,6 +223,10 @@ public final class TaskImpl<T> extends StageFuture<T> implements Task<T>, Runnab
           break;
         case KIND_RUNNABLE:
           ((Runnable) b).run();
+          completeValue(null);
+          break;
+        case KIND_CHECKED:
+          ((CheckedRunnable) b).runChecked();
           completeValue(null);
           break;
         default:
