@@ -2,6 +2,7 @@ package io.smolscale;
 
 import java.time.Duration;
 import org.checkerframework.checker.lock.qual.GuardSatisfied;
+import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
@@ -72,6 +73,65 @@ public interface Nursery extends AutoCloseable {
    * @throws java.util.concurrent.RejectedExecutionException if the scheduler is shut down
    */
   Task<Void> spawn(Runnable body);
+
+  /**
+   * Spawns a child with no result, with the given error policy.
+   *
+   * <p>The default implementation spawns an adapter through {@link #spawn(CheckedRunnable,
+   * ErrorPolicy)}; smolscale's nurseries override it to run the body itself.
+   *
+   * @param body the child's body
+   * @param policy what the child's failure means for the nursery
+   * @return the child's handle
+   * @throws NullPointerException if an argument is null
+   * @throws IllegalStateException if the nursery no longer accepts children
+   * @throws java.util.concurrent.RejectedExecutionException if the scheduler is shut down
+   */
+  default Task<Void> spawn(Runnable body, ErrorPolicy policy) {
+    Objects.requireNonNull(body, "body");
+    return spawn((CheckedRunnable) body::run, policy);
+  }
+
+  /**
+   * Spawns a child with no result whose body may throw a checked exception, with the {@link
+   * ErrorPolicy#PROPAGATE} policy: {@code nursery.spawn(() -> { Thread.sleep(5); })}. The child
+   * FAILS with the body's exception, unwrapped (see {@link CheckedRunnable}).
+   *
+   * <p>The default implementation calls {@link #spawn(CheckedRunnable, ErrorPolicy)}.
+   *
+   * @param body the child's body
+   * @return the child's handle
+   * @throws NullPointerException if {@code body} is null
+   * @throws IllegalStateException if the nursery no longer accepts children
+   * @throws java.util.concurrent.RejectedExecutionException if the scheduler is shut down
+   */
+  default Task<Void> spawn(CheckedRunnable body) {
+    return spawn(body, ErrorPolicy.PROPAGATE);
+  }
+
+  /**
+   * Spawns a child with no result whose body may throw a checked exception, with the given error
+   * policy.
+   *
+   * <p>The default implementation spawns an adapter through {@link #spawn(Callable, ErrorPolicy)};
+   * smolscale's nurseries override it to run the body itself.
+   *
+   * @param body the child's body
+   * @param policy what the child's failure means for the nursery
+   * @return the child's handle
+   * @throws NullPointerException if an argument is null
+   * @throws IllegalStateException if the nursery no longer accepts children
+   * @throws java.util.concurrent.RejectedExecutionException if the scheduler is shut down
+   */
+  default Task<Void> spawn(CheckedRunnable body, ErrorPolicy policy) {
+    Objects.requireNonNull(body, "body");
+    return spawn(
+        () -> {
+          body.runChecked();
+          return null;
+        },
+        policy);
+  }
 
   /**
    * Spawns an asynchronous child: the supplier runs on the scheduler, and the child completes

@@ -76,6 +76,33 @@ public interface Scheduler extends ExecutorService, AutoCloseable {
   Task<Void> spawn(Runnable body);
 
   /**
+   * Spawns a task with no result whose body may throw a checked exception: {@code spawn(() -> {
+   * Thread.sleep(5); })}. The task FAILS with the body's exception, unwrapped (see {@link
+   * CheckedRunnable}). A lambda with a {@code void} body resolves to this overload; one that
+   * returns a value, to {@link #spawn(Callable)}.
+   *
+   * <p>The default implementation spawns an adapter through {@link #spawn(Callable)}; smolscale's
+   * schedulers override it to run the body itself.
+   *
+   * @param body the task body
+   * @return the task's handle, completed with null
+   * @throws NullPointerException if {@code body} is null
+   * @throws RejectedExecutionException if the scheduler is shut down
+   */
+  default Task<Void> spawn(CheckedRunnable body) {
+    return spawn(asCallable(body));
+  }
+
+  /** The adapter of the default {@code CheckedRunnable} spawns: a body that returns null. */
+  private static Callable<Void> asCallable(CheckedRunnable body) {
+    Objects.requireNonNull(body, "body");
+    return () -> {
+      body.runChecked();
+      return null;
+    };
+  }
+
+  /**
    * Spawns an asynchronous task: the supplier runs on the scheduler and the task completes when
    * the stage it returns completes.
    *
@@ -118,6 +145,23 @@ public interface Scheduler extends ExecutorService, AutoCloseable {
    * @throws RejectedExecutionException if the scheduler is shut down
    */
   Task<Void> spawnBlocking(Runnable body);
+
+  /**
+   * Spawns a task with no result that is expected to block and may throw a checked exception
+   * ({@code spawnBlocking(() -> Files.delete(path))}): see {@link #spawnBlocking(Callable)} and
+   * {@link #spawn(CheckedRunnable)}.
+   *
+   * <p>The default implementation spawns an adapter through {@link #spawnBlocking(Callable)};
+   * smolscale's schedulers override it to run the body itself.
+   *
+   * @param body the task body
+   * @return the task's handle, completed with null
+   * @throws NullPointerException if {@code body} is null
+   * @throws RejectedExecutionException if the scheduler is shut down
+   */
+  default Task<Void> spawnBlocking(CheckedRunnable body) {
+    return spawnBlocking(asCallable(body));
+  }
 
   /**
    * This scheduler's blocking path as a plain {@link java.util.concurrent.Executor}: every

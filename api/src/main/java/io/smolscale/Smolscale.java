@@ -81,6 +81,19 @@ public final class Smolscale {
   }
 
   /**
+   * Spawns a task with no result that is expected to block and may throw a checked exception, on
+   * the global scheduler.
+   *
+   * @param body the body
+   * @return the task's handle
+   * @throws NullPointerException if {@code body} is null
+   * @see Scheduler#spawnBlocking(CheckedRunnable)
+   */
+  public static Task<Void> spawnBlocking(CheckedRunnable body) {
+    return global().spawnBlocking(body);
+  }
+
+  /**
    * Spawns a task on the global scheduler.
    *
    * @param body the body
@@ -102,6 +115,19 @@ public final class Smolscale {
    * @see Scheduler#spawn(Runnable)
    */
   public static Task<Void> spawn(Runnable body) {
+    return global().spawn(body);
+  }
+
+  /**
+   * Spawns a task with no result whose body may throw a checked exception, on the global
+   * scheduler: {@code Smolscale.spawn(() -> { Thread.sleep(5); })}.
+   *
+   * @param body the body
+   * @return the task's handle
+   * @throws NullPointerException if {@code body} is null
+   * @see Scheduler#spawn(CheckedRunnable)
+   */
+  public static Task<Void> spawn(CheckedRunnable body) {
     return global().spawn(body);
   }
 

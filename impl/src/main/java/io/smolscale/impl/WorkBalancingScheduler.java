@@ -1,5 +1,6 @@
 package io.smolscale.impl;
 
+import io.smolscale.CheckedRunnable;
 import io.smolscale.Nursery;
 import io.smolscale.Scheduler;
 import io.smolscale.SchedulerConfig;
@@ -155,6 +156,12 @@ public final class WorkBalancingScheduler extends AbstractExecutorService
     return task;
   }
 
+  /** A TaskImpl of a CheckedRunnable calls runChecked itself (see TaskImpl.ofRunnable). */
+  @Override
+  public Task<Void> spawn(CheckedRunnable body) {
+    return spawn((Runnable) body);
+  }
+
   @Override
   public <T> Task<T> spawnAsync(Supplier<? extends CompletionStage<T>> body) {
     Objects.requireNonNull(body, "body");
@@ -177,6 +184,11 @@ public final class WorkBalancingScheduler extends AbstractExecutorService
     TaskImpl<Void> task = TaskImpl.ofRunnable(this, pool.reporter, body, null);
     executeBlocking(task);
     return task;
+  }
+
+  @Override
+  public Task<Void> spawnBlocking(CheckedRunnable body) {
+    return spawnBlocking((Runnable) body);
   }
 
   @Override

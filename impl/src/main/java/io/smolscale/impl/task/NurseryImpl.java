@@ -1,10 +1,12 @@
 package io.smolscale.impl.task;
 
+import io.smolscale.CheckedRunnable;
 import io.smolscale.ChildFailedException;
 import io.smolscale.ErrorPolicy;
 import io.smolscale.Nursery;
 import io.smolscale.Task;
 import io.smolscale.impl.util.Durations;
+import io.smolscale.impl.util.SharedTimer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -16,8 +18,6 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.checkerframework.checker.lock.qual.GuardSatisfied;
@@ -40,31 +40,15 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  *
  * <p>Unlike the original smolscale's nursery, a propagated failure cancels the siblings (the
  * BRIEF lists this as one of its weaknesses), and a deadline cancels whatever is still running.
- * Deadlines use one shared daemon timer thread that exits after a second without deadlines, so a
- * program with no live nursery deadline has no timer thread.
+ * Deadlines use the implementation's one timer thread ({@link SharedTimer}), shared with {@code
+ * Task.cancelAfter}, which exits after a second without timers, so a program with no pending
+ * deadline or timeout has no timer thread.
  *
  * <p>Happens-before: the lock orders spawns, completions and the close; a child's completion
  * happens-before {@code outcome}'s completion (same thread or ordered by the lock), which
  * happens-before {@code close()} returning.
  */
 public final class NurseryImpl implements Nursery {
-  private static final ScheduledThreadPoolExecutor TIMER = newTimer();
-
-  private static ScheduledThreadPoolExecutor newTimer() {
-    ScheduledThreadPoolExecutor t =
-        new ScheduledThreadPoolExecutor(
-            1,
-            r -> {
-              Thread th = new Thread(r, "smolscale-nursery-deadline");
-              th.setDaemon(true);
-              return th;
-            });
-    t.setKeepAliveTime(1, TimeUnit.SECONDS);
-    t.allowCoreThreadTimeOut(true);
-    t.setRemoveOnCancelPolicy(true);
-    return t;
-  }
-
   /** Runs the children (and their async continuations); compensates the blocking close. */
   private final Compensator pool;
 
@@ -113,10 +97,9 @@ public final class NurseryImpl implements Nursery {
     if (deadline != null) {
       this.deadlineAt = System.nanoTime() + Durations.saturatedNanos(deadline);
       this.deadlineTimer =
-          TIMER.schedule(
+          SharedTimer.INSTANCE.schedule(
               () -> expire("the nursery's deadline of " + deadline + " passed"),
-              Durations.saturatedNanos(deadline),
-              TimeUnit.NANOSECONDS);
+              Durations.saturatedNanos(deadline));
     } else {
       this.deadlineAt = 0;
     }
@@ -135,8 +118,24 @@ public final class NurseryImpl implements Nursery {
 
   @Override
   public Task<Void> spawn(Runnable body) {
+    return spawn(body, ErrorPolicy.PROPAGATE);
+  }
+
+  @Override
+  public Task<Void> spawn(Runnable body, ErrorPolicy policy) {
     Objects.requireNonNull(body, "body");
-    return adopt(TaskImpl.ofRunnable(pool, reporter, body, null), ErrorPolicy.PROPAGATE);
+    // A CheckedRunnable becomes a task that calls runChecked (TaskImpl.ofRunnable).
+    return adopt(TaskImpl.ofRunnable(pool, reporter, body, null), policy);
+  }
+
+  @Override
+  public Task<Void> spawn(CheckedRunnable body) {
+    return spawn((Runnable) body, ErrorPolicy.PROPAGATE);
+  }
+
+  @Override
+  public Task<Void> spawn(CheckedRunnable body, ErrorPolicy policy) {
+    return spawn((Runnable) body, policy);
   }
 
   @Override

@@ -1,6 +1,11 @@
 package io.smolscale.impl.task;
 
+import io.smolscale.CheckedRunnable;
 import io.smolscale.Task;
+import io.smolscale.TimeoutCancellationException;
+import io.smolscale.impl.util.Durations;
+import io.smolscale.impl.util.SharedTimer;
+import java.time.Duration;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.Objects;
@@ -13,6 +18,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Future;
 import java.util.concurrent.RunnableFuture;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -58,6 +64,12 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * does), which its holder may complete freely. {@code CompletableFuture}'s own machinery never
  * calls these public methods on this object: dependents are new {@link StageFuture}s.
  *
+ * <p>Timeouts ({@link #cancelAfter}): an entry on the {@link SharedTimer} that calls the
+ * cancel above with a {@code TimeoutCancellationException}; the task's completion removes the
+ * entry. Scheduling the entry happens-before it fires (the timer's queue); the timer's cancel and
+ * the body's completion race only on the result's CAS, as any cancel does, so nothing new is
+ * shared.
+ *
  * <p>Stopped, not just done: a task cancelled while it runs is done at once, but its body is
  * still unwinding on its worker. A nursery must not let {@code close()} return before that, so
  * {@link #whenStopped} counts two events, the result's completion and the end of the body
@@ -76,6 +88,7 @@ public final class TaskImpl<T> extends StageFuture<T> implements Task<T>, Runnab
   private static final int KIND_CALLABLE = 0;
   private static final int KIND_RUNNABLE = 1; // completes with null; a fixed result is a Callable
   private static final int KIND_ASYNC = 2;
+  private static final int KIND_CHECKED = 3; // a CheckedRunnable: runChecked, failure unwrapped
 
   private static final VarHandle RUN_STATE;
   private static final VarHandle DETACHED;
@@ -162,7 +175,9 @@ public final class TaskImpl<T> extends StageFuture<T> implements Task<T>, Runnab
   }
 
   /**
-   * A task that runs a {@link Runnable} and completes with a fixed result.
+   * A task that runs a {@link Runnable} and completes with a fixed result. A {@link
+   * CheckedRunnable} with no fixed result is run through {@link CheckedRunnable#runChecked()}, so
+   * that the task fails with the body's own exception.
    *
    * @param scheduler runs it and its async continuations
    * @param uncaught receives the failure of a detached task
@@ -174,7 +189,10 @@ public final class TaskImpl<T> extends StageFuture<T> implements Task<T>, Runnab
   public static <T> TaskImpl<T> ofRunnable(
       Compensator scheduler, Consumer<Throwable> uncaught, Runnable body, @Nullable T result) {
     if (result == null) {
-      return new TaskImpl<>(scheduler, uncaught, body, KIND_RUNNABLE);
+      // Told apart here, not by the overload that spawned it: a CheckedRunnable held in a
+      // Runnable variable fails with its own exception too, as its javadoc promises.
+      int kind = body instanceof CheckedRunnable ? KIND_CHECKED : KIND_RUNNABLE;
+      return new TaskImpl<>(scheduler, uncaught, body, kind);
     }
     // A non-null fixed result (only ExecutorService.submit(Runnable, T) asks for one) costs an
     // adapter here rather than a field in every task.
@@ -216,6 +234,10 @@ public final class TaskImpl<T> extends StageFuture<T> implements Task<T>, Runnab
           break;
         case KIND_RUNNABLE:
           ((Runnable) b).run();
+          completeValue(null);
+          break;
+        case KIND_CHECKED:
+          ((CheckedRunnable) b).runChecked();
           completeValue(null);
           break;
         default:
@@ -304,11 +326,19 @@ public final class TaskImpl<T> extends StageFuture<T> implements Task<T>, Runnab
 
   @Override
   public boolean cancel(boolean mayInterruptIfRunning) {
+    return cancel(mayInterruptIfRunning, new CancellationException());
+  }
+
+  /**
+   * {@link #cancel(boolean)} with the exception to cancel with ({@link #cancelAfter}'s names its
+   * timeout).
+   */
+  private boolean cancel(boolean mayInterruptIfRunning, CancellationException reason) {
     // Not super.cancel(): it returns true whenever the task is cancelled, also when another call
     // did it, and the contract is "true if this call moved the task". CompletableFuture's cancel
-    // is exactly this completion (isCancelled() tests for a CancellationException result), and
-    // completeExceptionally tells whether this call's CAS won.
-    if (isDone() || !super.completeExceptionally(new CancellationException())) {
+    // is exactly this completion (isCancelled() tests for a CancellationException result, a
+    // subclass included), and completeExceptionally tells whether this call's CAS won.
+    if (isDone() || !super.completeExceptionally(reason)) {
       return false;
     }
     if (RUN_STATE.compareAndSet(this, NEW, FINISHED)) {
@@ -331,6 +361,43 @@ public final class TaskImpl<T> extends StageFuture<T> implements Task<T>, Runnab
       ((Future<?>) s).cancel(mayInterruptIfRunning);
     }
     return true;
+  }
+
+  @Override
+  public Task<T> cancelAfter(Duration timeout) {
+    return cancelAfter(timeout, SharedTimer.INSTANCE);
+  }
+
+  /**
+   * {@link #cancelAfter(Duration)} on a given timer (tests use one of their own, to watch its
+   * thread exit). The entry holds this task until it fires or is removed; the completion of the
+   * task removes it (the {@code whenComplete} below, on the completing thread), so no entry
+   * outlives its task. When the entry fires first it cancels on the timer thread, so dependents
+   * of the task that are not {@code *Async} run there, as they run on the JDK's delayer thread
+   * after {@code CompletableFuture.orTimeout}. The race between the body's completion and the
+   * timer is the result's CAS: whichever wins is the outcome (see the class comment).
+   *
+   * @param timeout how long from now
+   * @param timer where to keep the entry
+   * @return this task
+   */
+  Task<T> cancelAfter(Duration timeout, SharedTimer timer) {
+    Objects.requireNonNull(timeout, "timeout");
+    if (isDone()) {
+      return this;
+    }
+    if (timeout.isNegative() || timeout.isZero()) {
+      cancel(true, new TimeoutCancellationException(timeout));
+      return this;
+    }
+    long nanos = Durations.saturatedNanos(timeout);
+    if (nanos >= Durations.FOREVER) {
+      return this; // "forever": a timer that never fires would only keep the timer thread alive
+    }
+    ScheduledFuture<?> entry =
+        timer.schedule(() -> cancel(true, new TimeoutCancellationException(timeout)), nanos);
+    whenComplete((v, e) -> entry.cancel(false));
+    return this;
   }
 
   /**

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.smolscale.CheckedRunnable;
 import io.smolscale.ErrorPolicy;
 import io.smolscale.Nursery;
 import io.smolscale.Scheduler;
@@ -29,6 +30,7 @@ class BadInputTest {
 
   private static final Callable<Integer> NO_CALLABLE = null;
   private static final Runnable NO_RUNNABLE = null;
+  private static final CheckedRunnable NO_CHECKED = null;
   private static final Supplier<CompletionStage<Integer>> NO_SUPPLIER = null;
 
   private static void assertNpeNaming(String name, Executable bad) {
@@ -42,6 +44,8 @@ class BadInputTest {
     try (Scheduler s = small(1).build()) {
       assertNpeNaming("body", () -> s.spawn(NO_CALLABLE));
       assertNpeNaming("body", () -> s.spawn(NO_RUNNABLE));
+      assertNpeNaming("body", () -> s.spawn(NO_CHECKED));
+      assertNpeNaming("body", () -> s.spawnBlocking(NO_CHECKED));
       assertNpeNaming("body", () -> s.spawnAsync(NO_SUPPLIER));
       assertNpeNaming("body", () -> s.submit(NO_CALLABLE));
       assertNpeNaming("body", () -> s.submit(NO_RUNNABLE));
@@ -64,6 +68,11 @@ class BadInputTest {
       assertNpeNaming("body", () -> n.spawn(NO_CALLABLE));
       assertNpeNaming("body", () -> n.spawn(NO_CALLABLE, ErrorPolicy.IGNORE));
       assertNpeNaming("body", () -> n.spawn(NO_RUNNABLE));
+      assertNpeNaming("body", () -> n.spawn(NO_RUNNABLE, ErrorPolicy.IGNORE));
+      assertNpeNaming("body", () -> n.spawn(NO_CHECKED));
+      assertNpeNaming("body", () -> n.spawn(NO_CHECKED, ErrorPolicy.IGNORE));
+      assertNpeNaming("policy", () -> n.spawn(() -> { }, null));
+      assertNpeNaming("policy", () -> n.spawn((Runnable) () -> { }, null));
       assertNpeNaming("body", () -> n.spawnAsync(NO_SUPPLIER));
       assertNpeNaming("body", () -> n.spawnAsync(NO_SUPPLIER, ErrorPolicy.IGNORE));
       assertNpeNaming("policy", () -> n.spawn(() -> 1, null));
@@ -77,6 +86,8 @@ class BadInputTest {
   void facadeSpawnMethodsRejectNullBodies() {
     assertNpeNaming("body", () -> Smolscale.spawn(NO_CALLABLE));
     assertNpeNaming("body", () -> Smolscale.spawn(NO_RUNNABLE));
+    assertNpeNaming("body", () -> Smolscale.spawn(NO_CHECKED));
+    assertNpeNaming("body", () -> Smolscale.spawnBlocking(NO_CHECKED));
     assertNpeNaming("body", () -> Smolscale.spawnAsync(NO_SUPPLIER));
     assertNpeNaming("stage", () -> Smolscale.blockOn(null));
     assertNpeNaming("deadline", () -> Smolscale.nursery(null));
