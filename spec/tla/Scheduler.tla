@@ -35,7 +35,10 @@
 (* virtual threads, each holding one of the MaxThreads places; a body     *)
 (* that finds no place waits in a FIFO of its own (Blocking.waiting), and *)
 (* every release of a place, and the submitter after it queued, re-reads *)
-(* it (Blocking.startWaiting): see WaitForPlace below.                    *)
+(* it (Blocking.startWaiting): see WaitForPlace below.  With virtual       *)
+(* threads a worker start's reservation (Ctl.reserveWorker) is its two    *)
+(* CASes, threads then counted, and a place taken by the first and given  *)
+(* back when the second finds no slot is such a release (SWCount).        *)
 (*                                                                         *)
 (* The constant Bug plants one known protocol bug (negative controls, see  *)
 (* the Bug_*.cfg files); Bug = "none" is the protocol as built.           *)
@@ -69,7 +72,7 @@ Bugs == {"none", "ParkNoRecheck", "RetireNoDrain", "WakeByPermit",
          "SpareNoRecheck", "SpareTimeoutIgnoresPop", "BlockingIgnoresCap",
          "WakerNoRecheckAfterRelease", "StartFailNoSparePop",
          "ReleaseNoWaitingRecheck", "SubmitNoWaitingRecheck", "DeclaredNoWaitingRecheck",
-         "WaitingNoGlobalRecheck"}
+         "WaitingNoGlobalRecheck", "ReserveUndoNoWaitingRecheck"}
 
 ASSUME /\ Parallelism \in Nat \ {0}
        /\ MaxThreads \in Nat /\ MaxThreads >= Parallelism
@@ -196,7 +199,10 @@ VARIABLES
                  \*   !waiting.isEmpty(); "res" about to Ctl.reserveBlockingThread; "poll" holds a
                  \*   place, about to waiting.poll(); "rel" the poll found nothing, about to give
                  \*   the place back; "g" (kind "X" only) the loop is over, about to read
-                 \*   !global.isEmpty() for the exit's wakeOne
+                 \*   !global.isEmpty() for the exit's wakeOne. And (kind "N" only) "rsv":
+                 \*   a caller of Ctl.reserveWorker between its two CASes, the place taken
+                 \*   (threads), about to CAS counted (SWCount: the start, or the place given
+                 \*   back and then startWaiting, at "test")
     swheld       \* [BPTasks -> Held] a body a startWaiting caller polled: "-" none; HS[k]
                  \*   (kind k) holds a place, about to startVirtual; HM[k] the start failed and
                  \*   the place is given back, about to move it and every waiting body to the
@@ -240,7 +246,7 @@ PCs == {"off", "find", "chain", "run", "spin", "dec", "push", "check", "parked",
 \* condition is added there.
 SWKindsAll == {"N", "X", "F"}
 SWKinds == IF VirtualThreads THEN SWKindsAll ELSE {}
-SWStages == {"test", "res", "poll", "rel", "g"}
+SWStages == {"test", "res", "poll", "rel", "g", "rsv"}
 SWLoop == {"test", "res", "poll", "rel"}          \* inside the loop (a re-check in flight)
 HS == [N |-> "Ns", X |-> "Xs", F |-> "Fs"]        \* swheld: about to startVirtual
 HM == [N |-> "Nm", X |-> "Xm", F |-> "Fm"]        \* swheld: failed, about to move to global
@@ -254,13 +260,15 @@ VIds == IF VirtualThreads THEN BPTasks ELSE {}
 Threads == {w \in Slots : pc[w] # "off"}        \* worker threads (Ctl.threads without virtual)
 \* Ctl.threads: the worker threads, and the places of the blocking path on virtual threads: a
 \* virtual thread's, a place a startWaiting caller reserved (polling, giving it back, or about
-\* to start a polled body), the submitter's reservation in handOff, and a Declared task's.
+\* to start a polled body), the submitter's reservation in handOff, a Declared task's, and a
+\* worker start's between the two CASes of Ctl.reserveWorker (swx[<<"N", "rsv">>]).
 SumK(s) == swx[<<"N", s>>] + swx[<<"X", s>>] + swx[<<"F", s>>]
 VPlaces == Cardinality({i \in BPTasks : vpc[i] # "off"})
            + Cardinality({t \in BPTasks : swheld[t] \in {HS[k] : k \in SWKindsAll}})
            + SumK("poll") + SumK("rel")
            + (IF subPc = "vst" THEN 1 ELSE 0)
            + Cardinality({w \in Slots : pc[w] = "dvst"})
+           + swx[<<"N", "rsv">>]
 NThreads == Cardinality(Threads) + VPlaces
 \* Ctl.counted: not blocked, not retired; a spare popped as a replacement holds the slot its
 \* waker reserved; wakers holding a reserved slot (Ctl.reserveSlot) count too.
@@ -351,29 +359,33 @@ EnsureRunning == IF bal \in {"off", "stop"} THEN "loop" ELSE bal
 \* After a failed worker start has undone its counts (Ctl.startFailed): with virtual threads,
 \* Blocking.startWaiting first (a caller of kind "F", which owes the rest of the catch when its
 \* loop is over: SWEnd); else the rest of the catch at once (ens).
-FailedStartOwes ==
+\* (swx0: the startWaiting callers' counts before it, see SWCount.)
+FailedStartOwesFrom(swx0) ==
     IF VirtualThreads
-      THEN /\ swx' = [swx EXCEPT ![<<"F", "test">>] = @ + 1]
+      THEN /\ swx' = [swx0 EXCEPT ![<<"F", "test">>] = @ + 1]
            /\ UNCHANGED ens
       ELSE /\ ens' = IF Bug = "NoRetryAfterFailedStart" THEN ens ELSE ens + 1
-           /\ UNCHANGED swx
+           /\ swx' = swx0
+FailedStartOwes == FailedStartOwesFrom(swx)
 
 \* Lifecycle.startWorker, with threads and counted reserved (Ctl.reserveWorker): success, or
-\* one of the two failures. (The callers say what happens to mw, mwx, spares and handoff.)
-StartWorker(pc0) ==
+\* one of the two failures. (The callers say what happens to mw, mwx, spares and handoff;
+\* swx0 is what swx becomes but for a failed start's startWaiting.)
+StartWorkerFrom(pc0, swx0) ==
     \/ \* the worker thread starts SEARCHING; ensureRunning() before t.start()
        /\ pc' = [pc0 EXCEPT ![FreeSlot] = "find"]
        /\ srch' = [srch EXCEPT ![FreeSlot] = TRUE]
        /\ nsearch' = nsearch + 1
        /\ permit' = [permit EXCEPT ![FreeSlot] = FALSE]
        /\ bal' = EnsureRunning
-       /\ UNCHANGED <<idle, fails, ens, swx>>
+       /\ swx' = swx0
+       /\ UNCHANGED <<idle, fails, ens>>
     \/ \* the factory throws or returns null: the counts are undone (Ctl.startFailed); then
        \* (virtual threads) Blocking.startWaiting (a place is free again), then the rest of
        \* the catch (EnsureOwed)
        /\ fails < MaxStartFailures
        /\ fails' = fails + 1
-       /\ FailedStartOwes
+       /\ FailedStartOwesFrom(swx0)
        /\ pc' = pc0
        /\ UNCHANGED <<srch, nsearch, idle, permit, bal>>
     \/ \* Thread.start() will throw: counted as searching and awake first (StartFails)
@@ -385,7 +397,24 @@ StartWorker(pc0) ==
        /\ nsearch' = nsearch + 1
        /\ permit' = [permit EXCEPT ![FreeSlot] = FALSE]
        /\ bal' = EnsureRunning
-       /\ UNCHANGED <<idle, ens, swx>>
+       /\ swx' = swx0
+       /\ UNCHANGED <<idle, ens>>
+StartWorker(pc0) == StartWorkerFrom(pc0, swx)
+
+\* Ctl.reserveWorker, once its reads passed (CanStart: counted < parallelism, threads <
+\* maxThreads), and startWorker. With virtual threads its two CASes are two steps: the CAS of
+\* threads takes a place here (a caller of kind "N" at "rsv", counted in NThreads: a
+\* concurrent Ctl.reserveBlockingThread sees it taken), and SWCount, the CAS of counted, starts
+\* the worker or gives the place back. The caller goes on at once (extra behaviours only, as
+\* with the spare loop's wakers). Without virtual threads one step, as before: there the
+\* window can only refuse, at the cap, a concurrent reservation while counted fills up, and
+\* no body waits for a place (MODEL.md, Blocking bodies on virtual threads).
+ReserveWorker(pc0) ==
+    IF VirtualThreads
+      THEN /\ swx' = [swx EXCEPT ![<<"N", "rsv">>] = @ + 1]
+           /\ pc' = pc0
+           /\ UNCHANGED <<srch, nsearch, idle, permit, bal, fails, ens>>
+      ELSE StartWorker(pc0)
 
 NoWake == UNCHANGED <<srch, nsearch, idle, permit, bal, fails, ens, mw, mwx, spares, handoff,
                       npre, virtVars>>
@@ -420,7 +449,7 @@ WakeOneBy(pc0, id) ==
         /\ pc' = pc0
         /\ UNCHANGED <<srch, nsearch, idle, permit, bal, fails, ens, spares, handoff, npre, swx>>
     ELSE IF CanStart THEN
-        /\ StartWorker(pc0)
+        /\ ReserveWorker(pc0)
         /\ mwx' = MwxBase(id)
         /\ UNCHANGED <<mw, spares, handoff, npre>>
     ELSE
@@ -594,13 +623,16 @@ SubmitBlockingQueue ==                 \* global.offer(new Declared(body)), then
 (* Lifecycle.virtualBodyExited: threadExited) THEN calls startWaiting, the *)
 (* releaser's re-check.  So does every other release of a place: a worker  *)
 (* thread's exit (Exit), a failed worker start's undo (FailedStartOwes,    *)
-(* StartFails), a Declared task's failed virtual start (DeclVStart).  The  *)
-(* Dekker pair: the submitter's append precedes its reservation, the       *)
-(* releaser's release precedes its read of waiting, so either the          *)
-(* submitter gets the freed place or the releaser sees the body.           *)
-(* Bug ReleaseNoWaitingRecheck: a virtual thread's exit skips its          *)
-(* startWaiting; Bug SubmitNoWaitingRecheck: the submitter skips its       *)
-(* re-check after the append.                                              *)
+(* StartFails), a Declared task's failed virtual start (DeclVStart), a     *)
+(* worker start's place given back when its slot went meanwhile (SWCount: *)
+(* Ctl.reserveWorker's PLACE_GIVEN_BACK).  The Dekker pair: the            *)
+(* submitter's append precedes its reservation, the releaser's release     *)
+(* precedes its read of waiting, so either the submitter gets the freed    *)
+(* place or the releaser sees the body.  Bug ReleaseNoWaitingRecheck: a    *)
+(* virtual thread's exit skips its startWaiting; Bug                       *)
+(* SubmitNoWaitingRecheck: the submitter skips its re-check after the      *)
+(* append; Bug ReserveUndoNoWaitingRecheck: a worker start's give-back     *)
+(* skips it.                                                               *)
 (***************************************************************************)
 
 \* A new virtual thread (named by its first body t) runs t (startVirtual succeeded: newThread,
@@ -730,6 +762,24 @@ SWExitGlobal ==
     /\ UNCHANGED <<global, tstate, runs, fails, ens, waitq, vcur, swheld>>
     /\ SWUnchanged
 
+\* The second CAS of Ctl.reserveWorker, by a caller holding the place its first CAS took
+\* ("rsv"): a slot free (counted < parallelism): CAS counted, RESERVED, startWorker (which may
+\* fail as any start); else the slot went meanwhile: THREADS.getAndAdd(-1), PLACE_GIVEN_BACK,
+\* and Lifecycle.maybeStartWorker calls Blocking.startWaiting (a caller of kind "N", "test"):
+\* the give-back is a release of a place, and a body queued meanwhile found the place taken
+\* and its submitter's re-check failed on it. Bug ReserveUndoNoWaitingRecheck: the give-back
+\* alone (maybeStartWorker before PLACE_GIVEN_BACK), so nobody re-reads the queue.
+SWCount ==
+    /\ swx[<<"N", "rsv">>] > 0
+    /\ LET swx0 == [swx EXCEPT ![<<"N", "rsv">>] = @ - 1] IN
+       IF CtlCounted < Parallelism
+         THEN StartWorkerFrom(pc, swx0)
+         ELSE /\ swx' = IF Bug = "ReserveUndoNoWaitingRecheck" THEN swx0
+                        ELSE [swx0 EXCEPT ![<<"N", "test">>] = @ + 1]
+              /\ UNCHANGED <<pc, srch, nsearch, idle, permit, bal, fails, ens>>
+    /\ UNCHANGED <<blocked, waiting, wk, cur, local, global, tstate, blockedOnce, runs, subPc,
+                   bpc, mw, mwx, spares, handoff, npre, waitq, vpc, vcur, swheld>>
+
 \* Blocking.runVirtual: the body returns (the environment decides when; fair under Spec, as a
 \* blocking call's return), then body = waiting.poll(): run it on this thread, keeping the
 \* place; or nothing: on to the exit. (The body's end and the poll are one step: between them
@@ -767,6 +817,7 @@ PlaceWaiterProgram(k) ==
     \/ SWTest(k) \/ SWReserve(k) \/ SWPoll(k) \/ SWRelease(k)
     \/ \E t \in BPTasks : SWStart(k, t) \/ SWMove(k, t)
     \/ (k = "X" /\ SWExitGlobal)
+    \/ (k = "N" /\ SWCount)
 
 \* The submitter's own steps once a submission has begun.
 SubmitterProgram == SubmitWake \/ SubmitBlockingStart \/ SubmitBlockingQueue
@@ -1286,7 +1337,7 @@ WakerStart(c) ==                       \* Ctl.reserveWorker, startWorker
     /\ Stage(c, "start")
     /\ Move(c, "start", "none")
     /\ IF CanStart
-         THEN StartWorker(pc)
+         THEN ReserveWorker(pc)
          ELSE /\ UNCHANGED pc
               /\ UNCHANGED <<srch, nsearch, idle, permit, bal, fails, ens, swx>>
     /\ WakerDone(c)
@@ -1490,7 +1541,7 @@ BalRetry ==
     /\ bal = "loop" /\ bpc = "scan"
     /\ Threads = {} /\ global # <<>>
     /\ CanStart                  \* Ctl.reserveWorker: wakers may hold reserved slots
-    /\ StartWorker(pc)
+    /\ ReserveWorker(pc)
     /\ NotVirt
     /\ UNCHANGED <<blocked, waiting, wk, cur, local, global, tstate, blockedOnce, runs,
                    subPc, bpc, mw, mwx, spares, handoff, npre>>
@@ -1632,6 +1683,7 @@ Fairness ==
                          /\ WF_vars(SWRelease(k))
                          /\ \A t \in BPTasks : WF_vars(SWStart(k, t)) /\ WF_vars(SWMove(k, t))
     /\ \A k \in SWKinds \cap {"X"} : WF_vars(SWExitGlobal)
+    /\ \A k \in SWKinds \cap {"N"} : WF_vars(SWCount)
     /\ \A i \in VIds : WF_vars(VExit(i))
     /\ WF_vars(TickEnd)
     /\ WF_vars(BalancerProgram)
@@ -1681,6 +1733,7 @@ TypeOK ==
     /\ swx \in [SWKindsAll \X SWStages -> Nat]
     /\ \A k \in SWKindsAll, s \in SWStages : ~VirtualThreads => swx[<<k, s>>] = 0
     /\ \A k \in {"N", "F"} : swx[<<k, "g">>] = 0
+    /\ \A k \in {"X", "F"} : swx[<<k, "rsv">>] = 0
     /\ swheld \in [BPTasks -> Held]
     /\ ~VirtualThreads => subPc \notin {"vst", "vapp"} /\ waitq = <<>>
                           /\ \A w \in Slots : pc[w] # "dvst"
@@ -1732,12 +1785,15 @@ NoTaskInRetiredQueue ==
 \* starter's wakeSleeper() is still to come or in its spare loop (mwx). A parked spare with
 \* nothing handed to it is asleep too.
 \* (With virtual threads a caller of startWaiting owes the same wake after it: an exiting
-\* thread, a failed starter, and with GlobalRecheck any other.)
+\* thread, a failed starter, and with GlobalRecheck any other; and a caller of Ctl.reserveWorker
+\* between its two CASes, whatever the Bug: it starts the worker, or gives the place back and
+\* calls startWaiting.)
 WakingKinds == IF GlobalRecheck THEN SWKindsAll ELSE {"X", "F"}
 WakeInFlight == \/ subPc = "wake" \/ bpc # "scan" \/ ens > 0 \/ \E w \in Slots : wk[w]
                 \/ \E c \in Callers : ~Free(c)
                 \/ \E k \in XSteps : mwx[k] > 0
                 \/ \E k \in WakingKinds, s \in SWStages : swx[<<k, s>>] > 0
+                \/ swx[<<"N", "rsv">>] > 0
                 \/ \E t \in BPTasks : swheld[t] \in {HS[k] : k \in WakingKinds}
                                                   \cup {HM[k] : k \in WakingKinds}
 NoLostWakeup ==
