@@ -202,6 +202,44 @@ public interface Scheduler extends ExecutorService, AutoCloseable {
   CompletionStage<Void> yieldNow();
 
   /**
+   * A stage that completes {@code delay} from now, from a task on this scheduler: dependents that
+   * are not {@code *Async} run on a worker, never on a timer thread, so a chain that waits (Kotlin's
+   * {@code delay}, Tokio's {@code sleep}) costs no thread while it waits. smolscale keeps every
+   * pending delay on one shared timer thread that exits when no timer is pending; cancelling or
+   * completing the returned future before the delay passes removes its timer.
+   *
+   * <p>Zero or negative: completes as soon as the scheduler runs it, as {@link #yieldNow()}. A
+   * delay of about 292 years or more never completes and keeps no timer. If the scheduler is shut
+   * down when the delay passes, the stage completes exceptionally with a {@link
+   * RejectedExecutionException} (it never hangs silently).
+   *
+   * <p>The default implementation uses {@link
+   * java.util.concurrent.CompletableFuture#delayedExecutor(long, java.util.concurrent.TimeUnit,
+   * java.util.concurrent.Executor)} with this scheduler; smolscale's schedulers override it.
+   *
+   * @param delay how long from now
+   * @return a future completed with null after the delay; its holder may cancel it
+   * @throws NullPointerException if {@code delay} is null
+   * @throws RejectedExecutionException if the scheduler is shut down
+   */
+  default java.util.concurrent.CompletableFuture<Void> delay(Duration delay) {
+    Objects.requireNonNull(delay, "delay");
+    if (isShutdown()) {
+      throw new RejectedExecutionException("scheduler is shut down");
+    }
+    long nanos;
+    try {
+      nanos = Math.max(0, delay.toNanos());
+    } catch (ArithmeticException e) {
+      return new java.util.concurrent.CompletableFuture<>(); // about 292 years or more: never
+    }
+    return java.util.concurrent.CompletableFuture.runAsync(
+        () -> {},
+        java.util.concurrent.CompletableFuture.delayedExecutor(
+            nanos, java.util.concurrent.TimeUnit.NANOSECONDS, this));
+  }
+
+  /**
    * Blocks the calling thread until the stage completes and returns its result. On a worker
    * thread the wait is compensated at once: the worker hands its queue to the global queue and a
    * replacement worker may start.

@@ -155,6 +155,17 @@ public final class Smolscale {
   }
 
   /**
+   * A stage that completes after {@code delay}, on the global scheduler.
+   *
+   * @param delay how long from now
+   * @return a future completed with null after the delay; cancelling it removes its timer
+   * @see Scheduler#delay(Duration)
+   */
+  public static java.util.concurrent.CompletableFuture<Void> delay(Duration delay) {
+    return global().delay(delay);
+  }
+
+  /**
    * Blocks until the stage completes, compensating if called on a worker.
    *
    * @param stage the stage

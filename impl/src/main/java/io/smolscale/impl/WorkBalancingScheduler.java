@@ -11,6 +11,8 @@ import io.smolscale.impl.task.Compensator;
 import io.smolscale.impl.task.NurseryImpl;
 import io.smolscale.impl.task.StageFuture;
 import io.smolscale.impl.task.TaskImpl;
+import io.smolscale.impl.util.Durations;
+import io.smolscale.impl.util.SharedTimer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -218,6 +220,51 @@ public final class WorkBalancingScheduler extends AbstractExecutorService
   public CompletionStage<Void> yieldNow() {
     StageFuture<Void> done = new StageFuture<>(this);
     execute(() -> done.complete(null));
+    return done;
+  }
+
+  @Override
+  public CompletableFuture<Void> delay(Duration delay) {
+    return delay(delay, SharedTimer.INSTANCE);
+  }
+
+  /**
+   * {@link #delay(Duration)} on a given timer (tests use one of their own). The timer's action
+   * only queues the completion here (the timer thread runs no user code); a completion the
+   * scheduler refuses (shut down meanwhile) fails the stage instead. The stage's completion
+   * removes the timer entry (on the completing thread), so a delay cancelled by its holder keeps
+   * neither the entry nor the timer thread. Happens-before: the timer's queue orders the schedule
+   * before the action, the scheduler's queue the action before the completion.
+   *
+   * @param delay how long from now
+   * @param timer where to keep the entry
+   * @return the stage
+   */
+  CompletableFuture<Void> delay(Duration delay, SharedTimer timer) {
+    Objects.requireNonNull(delay, "delay");
+    if (isShutdown()) {
+      throw new RejectedExecutionException("scheduler is shut down");
+    }
+    StageFuture<Void> done = new StageFuture<>(this);
+    if (delay.isNegative() || delay.isZero()) {
+      execute(() -> done.complete(null));
+      return done;
+    }
+    long nanos = Durations.saturatedNanos(delay);
+    if (nanos >= Durations.FOREVER) {
+      return done; // never: a timer that never fires would only keep the timer thread alive
+    }
+    Runnable complete = () -> done.complete(null);
+    timer.scheduleFor(
+        done,
+        () -> {
+          try {
+            execute(complete);
+          } catch (RejectedExecutionException e) {
+            done.completeExceptionally(e);
+          }
+        },
+        nanos);
     return done;
   }
 

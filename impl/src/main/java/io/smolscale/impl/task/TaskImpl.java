@@ -18,7 +18,6 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Future;
 import java.util.concurrent.RunnableFuture;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -394,9 +393,7 @@ public final class TaskImpl<T> extends StageFuture<T> implements Task<T>, Runnab
     if (nanos >= Durations.FOREVER) {
       return this; // "forever": a timer that never fires would only keep the timer thread alive
     }
-    ScheduledFuture<?> entry =
-        timer.schedule(() -> cancel(true, new TimeoutCancellationException(timeout)), nanos);
-    whenComplete((v, e) -> entry.cancel(false));
+    timer.scheduleFor(this, () -> cancel(true, new TimeoutCancellationException(timeout)), nanos);
     return this;
   }
 

@@ -1,6 +1,7 @@
 package io.smolscale.impl.util;
 
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -61,6 +62,20 @@ public final class SharedTimer {
    */
   public ScheduledFuture<?> schedule(Runnable action, long delayNanos) {
     return executor.schedule(action, delayNanos, TimeUnit.NANOSECONDS);
+  }
+
+  /**
+   * Runs {@code action} on the timer thread after {@code delayNanos} unless {@code owner}
+   * completes first: the owner's completion removes the entry (on the completing thread), so no
+   * entry outlives what it was for (a task's timeout, a delay's stage).
+   *
+   * @param owner the future whose completion makes the entry moot
+   * @param action short, must not throw
+   * @param delayNanos the delay; at most {@link Durations#FOREVER} is meaningful
+   */
+  public void scheduleFor(CompletableFuture<?> owner, Runnable action, long delayNanos) {
+    ScheduledFuture<?> entry = schedule(action, delayNanos);
+    owner.whenComplete((v, e) -> entry.cancel(false));
   }
 
   /**
