@@ -270,11 +270,10 @@ final class Balancer implements Runnable {
               trusted,
               () -> !pool.global.isEmpty() || !w.local.isEmpty());
       if (v == StallDetector.Verdict.WAITING || v == StallDetector.Verdict.SYSCALL) {
-        Runnable task = w.currentTaskOpaque(); // read before the mark: the task may end after it
         BlockCause cause =
             v == StallDetector.Verdict.WAITING ? BlockCause.WAITING : BlockCause.SYSCALL;
         if (pool.blocking.markBlocked(w, cause, StallDetector.stalledNanos(w.stall, now))) {
-          pool.sites.blocked(task);
+          w.verdictPending(); // the worker scores its task's site when the task returns
           wake = true;
         }
       } else if (v == StallDetector.Verdict.COMPUTING) {

@@ -164,8 +164,7 @@ final class Blocking {
     if (moved > 0) {
       pool.counters.balancerMoves.add(moved);
     }
-    JfrEvents.workerBlocked(
-        pool.config.threadNamePrefix(), w.thread, cause, stalledNanos, moved, w.currentTaskOpaque());
+    JfrEvents.workerBlocked(pool.config.threadNamePrefix(), w.thread, cause, stalledNanos, moved);
     if (!pool.global.isEmpty()) {
       pool.wakeOne();
     }

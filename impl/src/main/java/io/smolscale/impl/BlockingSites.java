@@ -210,10 +210,31 @@ final class BlockingSites {
    * @return the site, or null (no body any more, or an excluded class)
    */
   @Nullable Site siteOf(@Nullable Runnable task) {
+    return siteOfClass(siteClassOf(task));
+  }
+
+  /**
+   * The class that would be a task's site: its body's class, or a raw runnable's class. Read by a
+   * worker before it runs the task (a handle drops its body when it completes), into a local:
+   * a few loads, no store.
+   *
+   * @param task the task
+   * @return the class, or null (no body any more, or a blocking-path wrapper)
+   */
+  static @Nullable Class<?> siteClassOf(@Nullable Runnable task) {
     if (task == null || task instanceof Blocking.Declared) {
       return null;
     }
-    Class<?> c = task instanceof TaskImpl ? ((TaskImpl<?>) task).bodyClassOpaque() : task.getClass();
+    return task instanceof TaskImpl ? ((TaskImpl<?>) task).bodyClassOpaque() : task.getClass();
+  }
+
+  /**
+   * The site of a class, if it can be one.
+   *
+   * @param c the class, or null
+   * @return the site, or null (null class, or an excluded one)
+   */
+  @Nullable Site siteOfClass(@Nullable Class<?> c) {
     if (c == null) {
       return null;
     }
@@ -222,16 +243,27 @@ final class BlockingSites {
   }
 
   /**
-   * The monitor's verdict: the task a worker is running waited. Balancer thread.
+   * The monitor's verdict: the task a worker ran waited. Called by that worker when the task
+   * returns marked (the worker knows its task; publishing it for the monitor would cost a write
+   * barrier per task: see {@code Worker}'s {@code verdictPending}), so a task that never returns
+   * scores nothing, and its site is learnt from the calls that do.
    *
-   * @param task the task the worker was running when marked (may have just ended: a rare
-   *     misattribution costs one verdict's weight)
+   * @param task the task the worker ran
    */
   void blocked(@Nullable Runnable task) {
+    blockedClass(siteClassOf(task));
+  }
+
+  /**
+   * {@link #blocked} for the site class the worker read before the run ({@link #siteClassOf}).
+   *
+   * @param c the class, or null
+   */
+  void blockedClass(@Nullable Class<?> c) {
     if (!enabled) {
       return;
     }
-    Site s = siteOf(task);
+    Site s = siteOfClass(c);
     if (s != null) {
       s.add(VERDICT);
       if (!active()) {

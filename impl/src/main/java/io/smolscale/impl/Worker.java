@@ -68,9 +68,16 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  *   <li>{@code admitted}: see {@link #admit}.
  *   <li>{@code spin}'s waker timestamp: see {@link AdaptiveSpin}.
  *   <li>{@code stall}: the balancer's sampling state, the balancer's alone.
- *   <li>{@code currentTask}: the task running now, opaque stores by the owner (two per task),
- *       opaque loads by the monitor to attribute a verdict ({@link BlockingSites}); a stale
- *       value misattributes one verdict, nothing else.
+ *   <li>{@code verdictPending}: the monitor's note that its mark was a verdict (waiting or a
+ *       system call) to score against the task's site ({@link BlockingSites}); an opaque store by
+ *       the monitor after its marking CAS, read and cleared (opaque) by the owner when the task
+ *       returns marked. The owner attributes the verdict itself because it alone knows its task
+ *       for free: publishing the running task for the monitor cost a reference store per task,
+ *       and with G1 a store of a young task into the old worker is a card-marking write barrier
+ *       with a StoreLoad fence (JMH {@code yield_now}, JDK 17: 3,358 against 2,943 µs without
+ *       it, spec/PERFORMANCE.md). Missed (the owner read its mark between the CAS and this
+ *       store) it loses one verdict; late (after the owner moved on) it scores the next marked
+ *       task once: a heuristic's noise, nothing else.
  *   <li>{@code tid}: the kernel thread id, written once by the owner at start, volatile.
  *   <li>the {@code IdleSet.Node} hand-off, while the worker is a spare: see {@link Spares}.
  * </ul>
@@ -95,7 +102,7 @@ final class Worker extends IdleSet.Node implements Runnable {
   private static final VarHandle SEQ;
   private static final VarHandle BLOCKED;
   private static final VarHandle LOCAL_PUSHES;
-  private static final VarHandle CURRENT_TASK;
+  private static final VarHandle VERDICT_PENDING;
 
   static {
     try {
@@ -103,7 +110,7 @@ final class Worker extends IdleSet.Node implements Runnable {
       SEQ = l.findVarHandle(Worker.class, "seq", long.class);
       BLOCKED = l.findVarHandle(Worker.class, "blocked", boolean.class);
       LOCAL_PUSHES = l.findVarHandle(Worker.class, "localPushes", long.class);
-      CURRENT_TASK = l.findVarHandle(Worker.class, "currentTask", Runnable.class);
+      VERDICT_PENDING = l.findVarHandle(Worker.class, "verdictPending", boolean.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
@@ -163,12 +170,8 @@ final class Worker extends IdleSet.Node implements Runnable {
    */
   private @Nullable Runnable firstTask;
 
-  /**
-   * The task running now, for the blocking predictor's attribution of a verdict ({@link
-   * BlockingSites}): an opaque store by the owner at each task start, an opaque read by the
-   * monitor, which needs only a recent value (a stale one misattributes one verdict).
-   */
-  private @Nullable Runnable currentTask;
+  /** The monitor's mark was a verdict to score when the task returns (see the class comment). */
+  private boolean verdictPending;
 
   /**
    * This worker's kernel thread id, or -1: written once by the owner at start ({@link
@@ -249,9 +252,18 @@ final class Worker extends IdleSet.Node implements Runnable {
     firstTask = body;
   }
 
-  /** The task running now (opaque; see {@code currentTask}). */
-  @Nullable Runnable currentTaskOpaque() {
-    return (Runnable) CURRENT_TASK.getOpaque(this);
+  /** Monitor: the mark it just made was a verdict (see {@code verdictPending}). */
+  void verdictPending() {
+    VERDICT_PENDING.setOpaque(this, true);
+  }
+
+  /** Owner: takes the monitor's verdict note, if any. */
+  private boolean takeVerdict() {
+    if (!(boolean) VERDICT_PENDING.getOpaque(this)) {
+      return false;
+    }
+    VERDICT_PENDING.setOpaque(this, false);
+    return true;
   }
 
   /**
@@ -275,11 +287,11 @@ final class Worker extends IdleSet.Node implements Runnable {
     }
     tid = JvmClocks.currentTid();
     boolean exitedNormally = false;
+    RunMeter meter = null; // made at the first run of a warm site
     try {
       Runnable first = firstTask;
       firstTask = null;
       boolean working = true;
-      RunMeter meter = null; // made at the first run of a warm site
       if (first != null) {
         runTask(first); // a blocking body: this thread was started for it, blocked
         working = afterBlocked();
@@ -301,6 +313,8 @@ final class Worker extends IdleSet.Node implements Runnable {
           }
         }
         BlockingSites.Site site = pool.sites.warmSite(task);
+        // Read now: a handle drops its body when it completes, and a verdict is scored after.
+        Class<?> siteClass = BlockingSites.siteClassOf(task);
         boolean probe = false;
         if (site != null && site.predicted()) {
           probe = site.probeOnWorker();
@@ -319,6 +333,13 @@ final class Worker extends IdleSet.Node implements Runnable {
         runTask(task);
         share.taskRan();
         if (blocked) {
+          if (takeVerdict()) {
+            pool.sites.blockedClass(siteClass); // the monitor's verdict, scored by this worker
+            if (site == null) {
+              BlockingSites.Site s = pool.sites.siteOfClass(siteClass);
+              site = s != null && s.score() > 0 ? s : null;
+            }
+          }
           if (site != null) {
             BlockingSites.ranBlocked(site, probe);
           }
@@ -336,6 +357,9 @@ final class Worker extends IdleSet.Node implements Runnable {
       }
       exitedNormally = true;
     } finally {
+      if (meter != null) {
+        meter.close();
+      }
       if (!(me instanceof WorkerThread)) {
         CURRENT.remove();
       }
@@ -366,9 +390,6 @@ final class Worker extends IdleSet.Node implements Runnable {
     return true;
   }
 
-  // VarHandle.setOpaque(this, null) clears the current task: the Nullness Checker types a
-  // VarHandle's polymorphic arguments as non-null.
-  @SuppressWarnings("argument")
   private void runTask(Runnable task) {
     // The task boundary (ThreadPoolExecutor.runWorker's rule): a task starts with the interrupt
     // status clear, so it never sees an interrupt meant for an earlier task or for this worker
@@ -381,7 +402,6 @@ final class Worker extends IdleSet.Node implements Runnable {
       Thread.currentThread().interrupt();
     }
     long s = (long) SEQ.get(this);
-    CURRENT_TASK.setOpaque(this, task);
     SEQ.setOpaque(this, s + 1);
     try {
       task.run();
@@ -389,7 +409,6 @@ final class Worker extends IdleSet.Node implements Runnable {
       // A raw Runnable given to execute(): it has no handle, so it is reported, never lost.
       pool.reportUncaught(t);
     }
-    CURRENT_TASK.setOpaque(this, null); // an idle worker must not keep a finished task alive
     SEQ.setOpaque(this, s + 2);
     // An interrupt left by this task is not cleared here: nothing between two tasks waits
     // interruptibly (the parker drops interrupts), and the next task's start clears it above.

@@ -2,7 +2,6 @@ package io.smolscale.impl.jfr;
 
 import io.smolscale.impl.BlockCause;
 import io.smolscale.impl.MoveCause;
-import io.smolscale.impl.task.TaskImpl;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
@@ -51,45 +50,64 @@ public final class JfrEvents {
       @Nullable Thread worker,
       BlockCause cause,
       long stalledNanos,
-      int tasksMoved,
-      @Nullable Runnable task) {
+      int tasksMoved) {
     if (AVAILABLE && Emit.recorderStarted()) {
-      Emit.workerBlocked(scheduler, worker, cause.label, stalledNanos, tasksMoved, task);
+      Emit.workerBlocked(scheduler, worker, cause.label, stalledNanos, tasksMoved);
     }
   }
 
   /** How many of the blocked worker's top stack frames the event records. */
   static final int STACK_FRAMES = 8;
 
+  /** The worker's method that runs a task (see {@link #describe}). */
+  private static final String RUN_TASK_CLASS = "io.smolscale.impl.Worker";
+
+  private static final String RUN_TASK_METHOD = "runTask";
+
   /**
-   * What a task is, for a human reading the event: a handle's body class, else the runnable's
-   * class (a {@code Task}'s own class says nothing).
+   * What the blocked task is, for a human reading the event, from its worker's stack (the worker
+   * does not publish its task: see {@code Worker}'s {@code verdictPending}): the class of the first
+   * frame above the worker's {@code runTask} that is not the implementation's own, so a task
+   * handle's body (a lambda shows as the class that declares it) or a raw runnable's class.
    *
-   * @param task the task, or null
-   * @return the description, empty for null
+   * @param st the worker's stack, top first
+   * @return the class name, or empty if the stack does not show the task boundary
    */
-  static String describe(@Nullable Runnable task) {
-    if (task == null) {
-      return "";
+  static String describe(StackTraceElement[] st) {
+    for (int i = 0; i < st.length; i++) {
+      if (RUN_TASK_CLASS.equals(st[i].getClassName())
+          && RUN_TASK_METHOD.equals(st[i].getMethodName())) {
+        for (int j = i - 1; j >= 0; j--) {
+          String c = st[j].getClassName();
+          if (!isWrapper(c)) {
+            return c;
+          }
+        }
+        return "";
+      }
     }
-    if (task instanceof TaskImpl) {
-      Class<?> body = ((TaskImpl<?>) task).bodyClassOpaque();
-      return body == null ? "task (finished)" : body.getName();
-    }
-    return task.getClass().getName();
+    return "";
   }
 
   /**
-   * The top frames of a thread's stack, one per line; only while a recording wants the event.
+   * Whether a frame between the worker and the task's body belongs to the code that wraps the
+   * body: the task handles ({@code io.smolscale.impl.task}), the worker and the blocking path's
+   * wrapper, the API's default adapters (package {@code io.smolscale} itself).
+   */
+  private static boolean isWrapper(String c) {
+    return c.startsWith("io.smolscale.impl.task.")
+        || c.startsWith(RUN_TASK_CLASS)
+        || c.startsWith("io.smolscale.impl.Blocking")
+        || (c.startsWith("io.smolscale.") && c.indexOf('.', "io.smolscale.".length()) < 0);
+  }
+
+  /**
+   * The top frames of a stack, one per line.
    *
-   * @param t the thread, or null
+   * @param st the stack, top first
    * @return the frames, empty if none
    */
-  static String topFrames(@Nullable Thread t) {
-    if (t == null) {
-      return "";
-    }
-    StackTraceElement[] st = t.getStackTrace();
+  static String topFrames(StackTraceElement[] st) {
     StringBuilder b = new StringBuilder();
     for (int i = 0; i < Math.min(STACK_FRAMES, st.length); i++) {
       b.append(i == 0 ? "" : "\n").append(st[i]);
@@ -133,13 +151,13 @@ public final class JfrEvents {
         @Nullable Thread worker,
         String cause,
         long stalledNanos,
-        int moved,
-        @Nullable Runnable task) {
+        int moved) {
       WorkerBlockedEvent e = new WorkerBlockedEvent();
       if (e.shouldCommit()) {
+        StackTraceElement[] st = worker == null ? new StackTraceElement[0] : worker.getStackTrace();
         e.stalled = stalledNanos;
-        e.task = describe(task);
-        e.stack = topFrames(worker);
+        e.task = describe(st);
+        e.stack = topFrames(st);
         fill(e, scheduler, worker, cause, moved).commit();
       }
     }

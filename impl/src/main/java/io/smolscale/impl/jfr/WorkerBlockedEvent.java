@@ -25,7 +25,9 @@ final class WorkerBlockedEvent extends WorkerEvent {
   long stalled;
 
   @Label("Task")
-  @Description("What blocked: the task body's class (a raw runnable's class)")
+  @Description(
+      "What blocked: the class of the task body's code (a lambda's declaring class; a raw"
+          + " runnable's class), from the worker's stack")
   String task = "";
 
   @Label("Stack")
