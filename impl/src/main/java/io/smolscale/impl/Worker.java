@@ -74,8 +74,8 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  *       returns marked. The owner attributes the verdict itself because it alone knows its task
  *       for free: publishing the running task for the monitor cost a reference store per task,
  *       and with G1 a store of a young task into the old worker is a card-marking write barrier
- *       with a StoreLoad fence (JMH {@code yield_now}, JDK 17: 3,358 against 2,943 µs without
- *       it, spec/PERFORMANCE.md). Missed (the owner read its mark between the CAS and this
+ *       with a StoreLoad fence (JMH {@code yield_now}, JDK 17: spec/PERFORMANCE.md, "The
+ *       predictor's cost per task"). Missed (the owner read its mark between the CAS and this
  *       store) it loses one verdict; late (after the owner moved on) it scores the next marked
  *       task once: a heuristic's noise, nothing else.
  *   <li>{@code tid}: the kernel thread id, written once by the owner at start, volatile.
