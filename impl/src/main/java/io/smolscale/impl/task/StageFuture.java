@@ -1,5 +1,6 @@
 package io.smolscale.impl.task;
 
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
@@ -40,11 +41,11 @@ public class StageFuture<T> extends CompletableFuture<T> {
   @Override
   public T join() {
     if (isDone()) {
-      return super.join();
+      return joinUnwrapped();
     }
     boolean marked = scheduler.beginBlocking();
     try {
-      return super.join();
+      return joinUnwrapped();
     } finally {
       if (marked) {
         scheduler.endBlocking();
@@ -55,11 +56,11 @@ public class StageFuture<T> extends CompletableFuture<T> {
   @Override
   public T get() throws InterruptedException, ExecutionException {
     if (isDone()) {
-      return super.get();
+      return getUnwrapped();
     }
     boolean marked = scheduler.beginBlocking();
     try {
-      return super.get();
+      return getUnwrapped();
     } finally {
       if (marked) {
         scheduler.endBlocking();
@@ -71,15 +72,54 @@ public class StageFuture<T> extends CompletableFuture<T> {
   public T get(long timeout, TimeUnit unit)
       throws InterruptedException, ExecutionException, TimeoutException {
     if (isDone()) {
-      return super.get(timeout, unit);
+      return getUnwrapped(timeout, unit);
     }
     boolean marked = scheduler.beginBlocking();
     try {
-      return super.get(timeout, unit);
+      return getUnwrapped(timeout, unit);
     } finally {
       if (marked) {
         scheduler.endBlocking();
       }
+    }
+  }
+
+  /**
+   * The exception a cancelled stage was cancelled with. From JDK 23 on, {@code
+   * CompletableFuture}'s {@code join} and {@code get} throw a new {@link CancellationException}
+   * whose cause is the stored one (for the waiter's stack trace); a task cancelled with a reason
+   * ({@code TimeoutCancellationException}) must throw that reason on every JDK, as the API says.
+   *
+   * @param e what the JDK threw
+   * @return the stored exception if {@code e} wraps one, else {@code e}
+   */
+  static CancellationException cancelledWith(CancellationException e) {
+    Throwable c = e.getCause();
+    return c instanceof CancellationException ? (CancellationException) c : e;
+  }
+
+  private T joinUnwrapped() {
+    try {
+      return super.join();
+    } catch (CancellationException e) {
+      throw cancelledWith(e);
+    }
+  }
+
+  private T getUnwrapped() throws InterruptedException, ExecutionException {
+    try {
+      return super.get();
+    } catch (CancellationException e) {
+      throw cancelledWith(e);
+    }
+  }
+
+  private T getUnwrapped(long timeout, TimeUnit unit)
+      throws InterruptedException, ExecutionException, TimeoutException {
+    try {
+      return super.get(timeout, unit);
+    } catch (CancellationException e) {
+      throw cancelledWith(e);
     }
   }
 }

@@ -452,7 +452,7 @@ public final class TaskImpl<T> extends StageFuture<T> implements Task<T>, Runnab
       join();
       return null;
     } catch (CancellationException e) {
-      return e;
+      return cancelledWith(e);
     } catch (CompletionException e) {
       Throwable c = e.getCause();
       return c != null ? c : e;
