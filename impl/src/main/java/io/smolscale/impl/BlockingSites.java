@@ -11,7 +11,7 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * letting each of them block a worker until the monitor notices (about two ticks each, which caps
  * throughput at parallelism / detection latency, about 1,000 calls/s on 2 cores).
  *
- * <p><b>The site</b> is the task body's class ({@link TaskImpl#bodyClassOpaque}, or a raw
+ * <p><b>The site</b> is the task body's class ({@link TaskImpl#bodyClass}, or a raw
  * runnable's class): an HTTP server or a JDBC wrapper submits one class per kind of work, and a
  * lambda is a class per source location. Classes of {@code java.*}, {@code jdk.*} and this
  * implementation are never sites: a {@code CompletableFuture} continuation class is shared by
@@ -214,9 +214,9 @@ final class BlockingSites {
   }
 
   /**
-   * The class that would be a task's site: its body's class, or a raw runnable's class. Read by a
-   * worker before it runs the task (a handle drops its body when it completes), into a local:
-   * a few loads, no store.
+   * The class that would be a task's site: its body's class, or a raw runnable's class. Final
+   * fields only, so a worker reads it after the run, and only when a verdict came: nothing is read
+   * per task while no site is warm.
    *
    * @param task the task
    * @return the class, or null (no body any more, or a blocking-path wrapper)
@@ -225,7 +225,7 @@ final class BlockingSites {
     if (task == null || task instanceof Blocking.Declared) {
       return null;
     }
-    return task instanceof TaskImpl ? ((TaskImpl<?>) task).bodyClassOpaque() : task.getClass();
+    return task instanceof TaskImpl ? ((TaskImpl<?>) task).bodyClass() : task.getClass();
   }
 
   /**
@@ -255,7 +255,7 @@ final class BlockingSites {
   }
 
   /**
-   * {@link #blocked} for the site class the worker read before the run ({@link #siteClassOf}).
+   * {@link #blocked} for the site class of the task the worker ran ({@link #siteClassOf}).
    *
    * @param c the class, or null
    */

@@ -313,8 +313,6 @@ final class Worker extends IdleSet.Node implements Runnable {
           }
         }
         BlockingSites.Site site = pool.sites.warmSite(task);
-        // Read now: a handle drops its body when it completes, and a verdict is scored after.
-        Class<?> siteClass = BlockingSites.siteClassOf(task);
         boolean probe = false;
         if (site != null && site.predicted()) {
           probe = site.probeOnWorker();
@@ -334,7 +332,9 @@ final class Worker extends IdleSet.Node implements Runnable {
         share.taskRan();
         if (blocked) {
           if (takeVerdict()) {
-            pool.sites.blockedClass(siteClass); // the monitor's verdict, scored by this worker
+            // The monitor's verdict, scored by this worker against the task's (final) site class.
+            Class<?> siteClass = BlockingSites.siteClassOf(task);
+            pool.sites.blockedClass(siteClass);
             if (site == null) {
               BlockingSites.Site s = pool.sites.siteOfClass(siteClass);
               site = s != null && s.score() > 0 ? s : null;

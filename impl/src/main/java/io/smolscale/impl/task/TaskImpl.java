@@ -84,16 +84,15 @@ public final class TaskImpl<T> extends StageFuture<T> implements Task<T>, Runnab
   private static final int INTERRUPTING = 3;
   private static final int INTERRUPTED = 4;
 
-  private static final int KIND_CALLABLE = 0;
-  private static final int KIND_RUNNABLE = 1; // completes with null; a fixed result is a Callable
-  private static final int KIND_ASYNC = 2;
-  private static final int KIND_CHECKED = 3; // a CheckedRunnable: runChecked, failure unwrapped
+  private static final byte KIND_CALLABLE = 0;
+  private static final byte KIND_RUNNABLE = 1; // completes with null; a fixed result is a Callable
+  private static final byte KIND_ASYNC = 2;
+  private static final byte KIND_CHECKED = 3; // a CheckedRunnable: runChecked, failure unwrapped
 
   private static final VarHandle RUN_STATE;
   private static final VarHandle DETACHED;
   private static final VarHandle REPORTED;
   private static final VarHandle STOP_EVENTS;
-  private static final VarHandle BODY;
 
   static {
     try {
@@ -102,14 +101,23 @@ public final class TaskImpl<T> extends StageFuture<T> implements Task<T>, Runnab
       DETACHED = l.findVarHandle(TaskImpl.class, "detached", boolean.class);
       REPORTED = l.findVarHandle(TaskImpl.class, "reported", boolean.class);
       STOP_EVENTS = l.findVarHandle(TaskImpl.class, "stopEvents", int.class);
-      BODY = l.findVarHandle(TaskImpl.class, "body", Object.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
   }
 
   private final Consumer<Throwable> uncaught;
-  private final int kind;
+
+  /**
+   * The body's class, kept after the body is dropped: a worker scores a blocking verdict against
+   * it when the task has returned ({@code BlockingSites}), and reading it then, not before every
+   * run, keeps the predictor off the task path while no site is warm. Written in the constructor,
+   * where C2 elides the store's card mark (an initialising store into a new object); with {@code
+   * kind} a byte the object stays 64 bytes (compressed oops).
+   */
+  private final Class<?> bodyClass;
+
+  private final byte kind;
 
   /** The body; cleared when it has run, so a finished task does not retain it. */
   private @Nullable Object body;
@@ -137,26 +145,25 @@ public final class TaskImpl<T> extends StageFuture<T> implements Task<T>, Runnab
   /** How many of the two stop events (completion, body ended) have happened. */
   private volatile int stopEvents;
 
-  private TaskImpl(Compensator scheduler, Consumer<Throwable> uncaught, Object body, int kind) {
+  private TaskImpl(Compensator scheduler, Consumer<Throwable> uncaught, Object body, byte kind) {
     super(scheduler);
     this.uncaught = uncaught;
     // Checked here too, not only in spawn: AbstractExecutorService.invokeAll/invokeAny reach us
     // through newTaskFor, and a task with no body would never complete (run() skips it).
     this.body = Objects.requireNonNull(body, "body");
+    this.bodyClass = body.getClass();
     this.kind = kind;
   }
 
   /**
    * The class of the body, the task's <i>site</i> for the blocking predictor ({@code
-   * BlockingSites}): callers such as an HTTP server submit one class per kind of work. An opaque
-   * read, deliberate: the monitor thread asks about a task another thread is running, and needs
-   * only some value the field held (the body, or null once it has run); it never touches the body.
+   * BlockingSites}): callers such as an HTTP server submit one class per kind of work. Final, so
+   * any thread may read it, before, during or after the run; it never touches the body.
    *
-   * @return the body's class, or null once the body has run
+   * @return the body's class
    */
-  public @Nullable Class<?> bodyClassOpaque() {
-    Object b = BODY.getOpaque(this);
-    return b == null ? null : b.getClass();
+  public Class<?> bodyClass() {
+    return bodyClass;
   }
 
   /**
@@ -190,7 +197,7 @@ public final class TaskImpl<T> extends StageFuture<T> implements Task<T>, Runnab
     if (result == null) {
       // Told apart here, not by the overload that spawned it: a CheckedRunnable held in a
       // Runnable variable fails with its own exception too, as its javadoc promises.
-      int kind = body instanceof CheckedRunnable ? KIND_CHECKED : KIND_RUNNABLE;
+      byte kind = body instanceof CheckedRunnable ? KIND_CHECKED : KIND_RUNNABLE;
       return new TaskImpl<>(scheduler, uncaught, body, kind);
     }
     // A non-null fixed result (only ExecutorService.submit(Runnable, T) asks for one) costs an
@@ -254,8 +261,7 @@ public final class TaskImpl<T> extends StageFuture<T> implements Task<T>, Runnab
     } catch (Throwable e) {
       fail(e);
     } finally {
-      // Cleared when the body has returned, not when it starts: while it runs, the monitor may
-      // read its class (bodyClassOpaque) to learn which site blocked.
+      // Dropped so that a finished task does not retain what the body captured.
       body = null;
       runner = null;
       if (!RUN_STATE.compareAndSet(this, RUNNING, FINISHED)) {
