@@ -42,7 +42,13 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * (2) the machine is overloaded and a runnable thread waits for a core (under Linux's fair
  * scheduler a thread sharing a core can wait a whole slice, several milliseconds): the kernel is
  * asked last ({@link CpuClock#asleep}, the thread's state in {@code /proc}: {@code R} runnable,
- * {@code S}/{@code D} asleep), and a runnable thread gets no verdict however little CPU it got;
+ * {@code S}/{@code D} asleep), on the last two ticks of the window, and both must say asleep: a
+ * runnable thread gets no verdict however little CPU it got, and neither does a computing thread
+ * caught once at a safepoint (it sleeps in the kernel while a collection or a VM operation runs;
+ * the balancer, reading {@code /proc} in native code, is not stopped by it, but it cannot start
+ * its next tick until the pause is over, and a collection in between makes that tick untrusted).
+ * One such false verdict let a fifth of eight CPU-bound tasks compute on two cores, past the
+ * computing rule's bound (SchedulerMechanismTest, once in a loaded whole-suite run);
  * where the kernel cannot be asked (not Linux) the CPU rule stands alone; (3) a thread the
  * platform cannot clock ({@code -1}): no verdict. A
  * false verdict costs a thread (bounded by {@code maxThreads}) and a little learning that clean
@@ -135,6 +141,8 @@ final class StallDetector {
     long cpuStart = -1;
     long cpuWallStart;
     int cpuTicks;
+    /** What the kernel said at the previous tick of this window ({@link CpuClock#asleep}). */
+    boolean kernelAsleep;
     /** The worker thread's kernel id (-1 unknown), for {@link CpuClock#asleep}; set by the balancer. */
     int tid = -1;
   }
@@ -247,6 +255,7 @@ final class StallDetector {
       s.cpuStart = c;
       s.cpuWallStart = now;
       s.cpuTicks = 0;
+      s.kernelAsleep = false;
       return false;
     }
     long usedCpu = c - s.cpuStart;
@@ -255,11 +264,19 @@ final class StallDetector {
       s.cpuStart = c; // it computes: start a new window from here
       s.cpuWallStart = now;
       s.cpuTicks = 0;
+      s.kernelAsleep = false;
       return false;
     }
-    // The kernel's word last (one procfs read, only for a thread that already qualifies): a
-    // runnable thread starved of a core for the whole window is not in a system call.
-    return ++s.cpuTicks >= SYSCALL_TICKS && cpu.asleep(s.tid);
+    // The kernel's word last (one procfs read per tick, only for a thread that nearly
+    // qualifies): a runnable thread starved of a core for the whole window is not in a system
+    // call, and a single "asleep" may be a safepoint, so two ticks in a row must say it.
+    if (++s.cpuTicks < SYSCALL_TICKS - 1) {
+      return false;
+    }
+    boolean asleep = cpu.asleep(s.tid);
+    boolean verdict = asleep && s.kernelAsleep && s.cpuTicks >= SYSCALL_TICKS;
+    s.kernelAsleep = asleep;
+    return verdict;
   }
 
   /**

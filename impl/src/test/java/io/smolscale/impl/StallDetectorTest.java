@@ -286,6 +286,44 @@ class StallDetectorTest {
     }
     assertEquals(4242, cpu.askedTid);
     cpu.asleep = true;
-    assertEquals(Verdict.SYSCALL, clocked.judge(s, WORKER, 11 * MS, true, true, WORK_WAITS));
+    assertEquals(Verdict.NONE, clocked.judge(s, WORKER, 11 * MS, true, true, WORK_WAITS), "once");
+    assertEquals(Verdict.SYSCALL, clocked.judge(s, WORKER, 12 * MS, true, true, WORK_WAITS));
+  }
+
+  // Row: a computing thread the kernel catches asleep once (stopped at a safepoint for a VM
+  // operation) is not in a system call: the kernel must say asleep on two ticks in a row. With a
+  // single sighting counted, this row gave the verdict that let a fifth CPU-bound task compute.
+  @Test
+  void asleepOnOneTickOnlyIsNotASystemCall() {
+    Sample s = clockedInTaskSince0();
+    cpu.nanos = 5 * MS;
+    long now = MS;
+    for (int tick = 0; tick < 4 * StallDetector.SYSCALL_TICKS; tick++, now += MS) {
+      cpu.asleep = tick % 2 == 1; // runnable, asleep, runnable, ...: never twice in a row
+      assertEquals(Verdict.NONE, clocked.judge(s, WORKER, now, true, true, WORK_WAITS), "at " + now);
+    }
+    cpu.asleep = false;
+    assertEquals(Verdict.NONE, clocked.judge(s, WORKER, now, true, true, WORK_WAITS));
+    now += MS;
+    cpu.asleep = true;
+    assertEquals(Verdict.NONE, clocked.judge(s, WORKER, now, true, true, WORK_WAITS), "first");
+    now += MS;
+    assertEquals(Verdict.SYSCALL, clocked.judge(s, WORKER, now, true, true, WORK_WAITS), "control");
+  }
+
+  // Row: the window restarts (the thread computed again) and forgets the kernel's last word, so
+  // an asleep sighting before the restart and one after do not make two in a row.
+  @Test
+  void aRestartedWindowForgetsTheKernelsLastWord() {
+    Sample s = clockedInTaskSince0();
+    cpu.nanos = 5 * MS;
+    long now = MS;
+    for (int tick = 0; tick < StallDetector.SYSCALL_TICKS; tick++, now += MS) {
+      assertEquals(Verdict.NONE, clocked.judge(s, WORKER, now, true, true, WORK_WAITS));
+    }
+    assertTrue(s.kernelAsleep, "the kernel was asked and said asleep");
+    cpu.nanos += 10 * MS; // it computed: the window restarts here
+    assertEquals(Verdict.NONE, clocked.judge(s, WORKER, now, true, true, WORK_WAITS), "restart");
+    assertFalse(s.kernelAsleep);
   }
 }
