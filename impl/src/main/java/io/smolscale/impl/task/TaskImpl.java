@@ -41,6 +41,15 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  *    └──cancel()──► FINISHED (the body never runs)
  * </pre>
  *
+ * <p>Cancel completes the result first and moves the run state second, so a run can win the
+ * NEW→RUNNING CAS after the task is already seen cancelled (the canceller is between its two
+ * CASes). The run therefore reads the result after its CAS and skips the body if it is done:
+ * both steps on each side are volatile, so either the run's read sees the cancellation, or the
+ * cancellation's result CAS comes after the run's read, when the body has started and it is a
+ * cancel of a running task. Hence: a task observed cancelled before its body started never
+ * starts it (jcstress {@code TaskCancelledThenRunTest}; before this check, a pending task past
+ * its {@link #cancelAfter} timeout ran once in a whole-suite run, {@code TaskHandleTest}).
+ *
  * <p>When {@code run()} ends and finds INTERRUPTING or INTERRUPTED, it waits for INTERRUPTED (the
  * canceller is between two instructions) and clears the thread's interrupt status, so the
  * interrupt is consumed by the task it was meant for.
@@ -234,6 +243,12 @@ public final class TaskImpl<T> extends StageFuture<T> implements Task<T>, Runnab
       return; // cancelled before it started: the body never runs (cancel signalled the stop)
     }
     try {
+      if (isDone()) {
+        // Cancelled between its result CAS and its run-state CAS, which this run's CAS beat:
+        // whoever saw the cancellation may already act on "it will never run" (see the class
+        // comment), so the body does not start; the finally block below ends the run.
+        return;
+      }
       switch (kind) {
         case KIND_CALLABLE:
           super.complete(((Callable<T>) b).call());
