@@ -48,7 +48,10 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * task that left, before it goes back to the ring: the tasks that left were queued before the
  * ones that stayed, so without this the newer ones would overtake them, and a {@code yieldNow}
  * continuation could run before the work it yielded to (seen on a loaded machine: a body
- * descheduled for a tick between {@code spawn} and {@code yieldNow}). Sharing a backlog with
+ * descheduled for a tick between {@code spawn} and {@code yieldNow}). The local pop checks, under
+ * the ring's lock, that no batch left since the count was read ({@code LocalQueue.poll(long)}),
+ * and if one did the worker goes round and pays it back first: a check made only before the pop
+ * let a batch leave in between (seen once in CI). Sharing a backlog with
  * idle workers ({@code LocalQueue.shareHalfTo}) is not counted: that half is for the others.
  *
  * <p>Going idle ({@link #idle()}): the lost-wake-up defence used by Kotlin's scheduler and Tokio:
@@ -417,24 +420,31 @@ final class Worker extends IdleSet.Node implements Runnable {
   /** The next task, or null if there is none. Local queue first; see the class comment. */
   private @Nullable Runnable findTask() {
     GlobalQueue global = pool.global;
-    long spilled = local.spilled(); // acquire: a batch counted here is in the global queue
-    boolean owed = spilled != spillTaken;
-    if (owed || ++ticks >= GLOBAL_CHECK_INTERVAL) {
-      if (!owed) {
-        ticks = 0;
-      }
-      Runnable t = global.poll();
-      if (t != null) {
-        if (owed) {
-          spillTaken++;
+    for (;;) {
+      long spilled = local.spilled(); // acquire: a batch counted here is in the global queue
+      boolean owed = spilled != spillTaken;
+      if (owed || ++ticks >= GLOBAL_CHECK_INTERVAL) {
+        if (!owed) {
+          ticks = 0;
         }
+        Runnable t = global.poll();
+        if (t != null) {
+          if (owed) {
+            spillTaken++;
+          }
+          return t;
+        }
+        spillTaken = spilled; // the global queue is empty: nothing older than our queue waits
+      }
+      // Refused if a batch left after the read above: it is older than what is left, so go
+      // round and take it first (LocalQueue.poll(long) says why the check is under its lock).
+      Runnable t = local.poll(spilled);
+      if (t != null) {
         return t;
       }
-      spillTaken = spilled; // the global queue is empty: nothing older than our queue waits
-    }
-    Runnable t = local.poll();
-    if (t != null) {
-      return t;
+      if (local.spilled() == spilled) {
+        break;
+      }
     }
     if (!global.isEmpty()) {
       // Go's globrunqget: a fair share of the global queue, at most half the local capacity,

@@ -36,16 +36,23 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  *       spSlot}), ordered by the two edges above and, between consumers, by the lock.
  *   <li>{@code consumerLock} is taken with a CAS ({@code casLock}: volatile semantics, so acquire
  *       and release) and released with a release store ({@code soLock}). The owner spins for it
- *       ({@link #poll()}): the other holders keep it for a bounded copy of at most half the
- *       buffer. The balancer and preemptor only {@code tryLock} and never wait.
+ *       ({@link #poll()}): the other holders keep it for a bounded copy of at most the buffer
+ *       and one claim in the global queue. The balancer and preemptor only {@code tryLock} and
+ *       never wait.
  *   <li>{@code spilled} counts tasks moved out to the global queue by a batch take or an
  *       overflow. It is raised with an atomic add in release mode ({@code
- *       getAndAddReleaseSpilled}) <i>after</i> the batch is in the global queue; the owner reads
- *       it with acquire ({@code laSpilled}, through {@link #spilled()}). Edge: the global queue's
- *       insertion of the batch happens-before the add, which happens-before an owner's acquire
- *       load that sees it, so an owner that sees the count grow finds those tasks in the global
- *       queue (or taken by another worker). See {@code Worker.findTask} for why it cares: they
- *       are older than the tasks left in the ring.
+ *       getAndAddReleaseSpilled}) <i>after</i> the batch is in the global queue and
+ *       <i>before</i> the consumer lock is released; the owner reads it with acquire ({@code
+ *       laSpilled}, through {@link #spilled()} and inside {@link #poll(long)}). Edges: the
+ *       global queue's insertion of the batch happens-before the add, which happens-before an
+ *       owner's acquire load that sees it, so an owner that sees the count grow finds those
+ *       tasks in the global queue (or taken by another worker); and the add happens-before the
+ *       lock's release, which happens-before the owner's next lock CAS, so {@link #poll(long)}
+ *       never pops a task from behind a batch it was not told about. See {@code
+ *       Worker.findTask} for why it cares: the batch is older than the tasks left in the ring.
+ *       Counting after the unlock (the first version) let the owner pop a newer task in
+ *       between: a {@code yieldNow} continuation then ran before the task it yielded to (a CI
+ *       failure, 2026-12-03; jcstress {@code LocalQueuePollSeesSpillTest}).
  * </ul>
  *
  * <p>Progress: {@link #offer} is wait-free. {@link #poll()} is blocking only in the sense of a
@@ -53,12 +60,12 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * #drainAllTo} and {@link #shareHalfTo} never wait for this queue: they only try the consumer
  * lock and give up (return 0) if it is busy. They are lock-free, not wait-free: a batch they took
  * goes into the {@link GlobalQueue} with one claim (a CAS that fails only when another producer
- * claimed). They enter it after releasing the consumer lock, so the owner's {@link #poll()} is
- * never held up by other producers. {@link #offerOrOverflow}, on its overflow path only, spins
- * for the consumer lock.
+ * claimed). They make that claim still holding the consumer lock (see {@code spilled} above),
+ * so an owner's {@link #poll()} may wait for a batch taker's few CAS attempts against other
+ * producers. {@link #offerOrOverflow}, on its overflow path only, spins for the consumer lock.
  *
  * <p>Who may call what: {@link #offer}, {@link #remainingCapacity()}, {@link #poll()}, {@link
- * #offerOrOverflow} and {@link #shareHalfTo} only from the owning worker thread; {@link #drainHalfTo}, {@link #drainAllTo},
+ * #poll(long)}, {@link #offerOrOverflow} and {@link #shareHalfTo} only from the owning worker thread; {@link #drainHalfTo}, {@link #drainAllTo},
  * {@link #spilled()} and {@link #size()} from any thread.
  *
  * <p>Padding: {@code tail} (the producer's line) and {@code head}/lock (the consumers' line)
@@ -225,18 +232,15 @@ public final class LocalQueue extends LocalQueueHead {
       return true;
     }
     lock();
-    @Nullable Runnable[] batch;
-    int n;
     try {
       long h = lpHead();
       long t = laTail();
-      n = (int) ((t - h + 1) >>> 1);
-      batch = take(h, n);
+      int n = (int) ((t - h + 1) >>> 1);
+      overflow.offerBatch(take(h, n), n, task);
+      getAndAddReleaseSpilled((long) n + 1); // the task itself went too; see the overview
     } finally {
       unlock();
     }
-    overflow.offerBatch(batch, n, task);
-    getAndAddReleaseSpilled((long) n + 1); // the task itself went too
     return false;
   }
 
@@ -247,6 +251,25 @@ public final class LocalQueue extends LocalQueueHead {
    * @return the task, or null if the queue is empty
    */
   public @Nullable Runnable poll() {
+    return poll(-1L);
+  }
+
+  /**
+   * Removes the oldest task, unless tasks have left for the global queue since the caller read
+   * {@link #spilled()} as {@code seen}: then it takes nothing and returns null, and the caller,
+   * seeing the count changed, takes the older tasks from the global queue first. Owner only.
+   *
+   * <p>Exact, not a heuristic: every counted batch is published and counted before its taker
+   * releases the consumer lock, and this method reads the count holding that lock, so a batch
+   * take is wholly before this look (counted, so refused) or wholly after it (it takes tasks
+   * behind the one returned). Checking the count only before the lock (as {@code
+   * Worker.findTask} first did) left a window in which a newer task could be popped after an
+   * older one had left.
+   *
+   * @param seen the count the caller last read, or -1 for no check
+   * @return the task, or null if the queue is empty or the count is no longer {@code seen}
+   */
+  public @Nullable Runnable poll(long seen) {
     // Cheap emptiness check without the lock: head is only ever behind or equal to tail.
     long t = laTail();
     if (loHead() == t) {
@@ -255,7 +278,7 @@ public final class LocalQueue extends LocalQueueHead {
     lock();
     try {
       long h = lpHead(); // plain: only lock holders write head
-      if (h == t) {
+      if (h == t || (seen >= 0 && laSpilled() != seen)) {
         return null;
       }
       Runnable task = lpSlot(h);
@@ -304,26 +327,23 @@ public final class LocalQueue extends LocalQueueHead {
     if (laTail() == loHead() || !tryLock()) {
       return 0;
     }
-    @Nullable Runnable[] batch;
-    int n;
     try {
       long h = lpHead();
       long t = laTail();
       long available = t - h;
-      n = (int) (all ? available : (available + 1) >>> 1);
+      int n = (int) (all ? available : (available + 1) >>> 1);
       if (n == 0) {
         return 0;
       }
-      batch = take(h, n);
+      // Both under the lock, publish then count: see spilled in the overview.
+      target.offerBatch(take(h, n), n, null);
+      if (countSpill) {
+        getAndAddReleaseSpilled((long) n);
+      }
+      return n;
     } finally {
       unlock();
     }
-    // Outside the lock, so the owner's poll is never held up by the global queue's lock.
-    target.offerBatch(batch, n, null);
-    if (countSpill) {
-      getAndAddReleaseSpilled((long) n); // after the batch is in target: see the overview
-    }
-    return n;
   }
 
   /**
@@ -332,7 +352,8 @@ public final class LocalQueue extends LocalQueueHead {
    * caller that sees the count include a batch sees that batch in the global queue. The count
    * lags the take, never leads it: a thread may already find the tasks gone from this queue while
    * the count does not include them yet, so it is not linearizable together with {@link #poll()}
-   * (which is why Lincheck does not check it; jcstress checks the one edge the worker needs).
+   * (which is why Lincheck does not check it); {@link #poll(long)} reads it under the lock, where
+   * it is exact (jcstress checks both edges the worker needs).
    *
    * @return the count
    */
