@@ -160,6 +160,39 @@ public interface Nursery extends AutoCloseable {
   <T> Task<T> spawnAsync(Supplier<? extends CompletionStage<T>> body);
 
   /**
+   * Creates an empty {@link JoinSet} whose tasks are children of this nursery with the {@link
+   * ErrorPolicy#PROPAGATE} policy: a failing one fails the nursery (cancelling its siblings) and
+   * is also taken from the set as failed. For a race or for failures handled one by one, use
+   * {@link #joinSet(ErrorPolicy)} with {@link ErrorPolicy#IGNORE}.
+   *
+   * @param <T> the tasks' result type
+   * @return a new join set
+   */
+  default <T> JoinSet<T> joinSet() {
+    return joinSet(ErrorPolicy.PROPAGATE);
+  }
+
+  /**
+   * Creates an empty {@link JoinSet} whose tasks are children of this nursery with the given
+   * error policy. The nursery still waits for them in {@code close()}, whether or not they were
+   * taken from the set.
+   *
+   * <p>A {@code default} method only so that the API stays compatible for other implementations
+   * of this interface, which throw {@link UnsupportedOperationException}; smolscale's nurseries
+   * implement it.
+   *
+   * @param policy what a failing task of the set means for the nursery
+   * @param <T> the tasks' result type
+   * @return a new join set
+   * @throws NullPointerException if {@code policy} is null
+   * @throws UnsupportedOperationException if this implementation has no join sets
+   */
+  default <T> JoinSet<T> joinSet(ErrorPolicy policy) {
+    Objects.requireNonNull(policy, "policy");
+    throw new UnsupportedOperationException(getClass().getName() + " has no join sets");
+  }
+
+  /**
    * Cancels every child that has not finished (interrupting running ones). {@code close()} then
    * throws {@link java.util.concurrent.CancellationException} unless a failure was propagated
    * first. Idempotent.

@@ -191,6 +191,21 @@ public interface Scheduler extends ExecutorService, AutoCloseable {
   Nursery nursery(Duration deadline);
 
   /**
+   * Creates an empty {@link JoinSet} whose tasks run on this scheduler, owned by no nursery.
+   *
+   * <p>A {@code default} method only so that the API stays compatible for other implementations
+   * of this interface, which throw {@link UnsupportedOperationException}; smolscale's schedulers
+   * implement it.
+   *
+   * @param <T> the tasks' result type
+   * @return a new join set
+   * @throws UnsupportedOperationException if this implementation has no join sets
+   */
+  default <T> JoinSet<T> joinSet() {
+    throw new UnsupportedOperationException(getClass().getName() + " has no join sets");
+  }
+
+  /**
    * Yields: the returned stage completes from a task queued behind the work already queued on
    * this worker (or globally), so continuations chained on it run after that work has had its
    * turn: on a single worker, after it has run; on several, after some worker has taken it (it may

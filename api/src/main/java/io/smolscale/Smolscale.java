@@ -178,6 +178,16 @@ public final class Smolscale {
   }
 
   /**
+   * Creates an empty join set on the global scheduler.
+   *
+   * @param <T> the tasks' result type
+   * @return the join set
+   */
+  public static <T> JoinSet<T> joinSet() {
+    return global().joinSet();
+  }
+
+  /**
    * Opens a nursery on the global scheduler.
    *
    * @return the nursery

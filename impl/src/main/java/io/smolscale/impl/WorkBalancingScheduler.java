@@ -1,6 +1,7 @@
 package io.smolscale.impl;
 
 import io.smolscale.CheckedRunnable;
+import io.smolscale.JoinSet;
 import io.smolscale.Nursery;
 import io.smolscale.Scheduler;
 import io.smolscale.SchedulerConfig;
@@ -8,6 +9,7 @@ import io.smolscale.Stats;
 import io.smolscale.Task;
 import io.smolscale.impl.queue.GlobalQueue;
 import io.smolscale.impl.task.Compensator;
+import io.smolscale.impl.task.JoinSetImpl;
 import io.smolscale.impl.task.NurseryImpl;
 import io.smolscale.impl.task.StageFuture;
 import io.smolscale.impl.task.TaskImpl;
@@ -214,6 +216,11 @@ public final class WorkBalancingScheduler extends AbstractExecutorService
       throw new IllegalArgumentException("nursery deadline must be positive, was " + deadline);
     }
     return new NurseryImpl(this, pool.reporter, deadline);
+  }
+
+  @Override
+  public <T> JoinSet<T> joinSet() {
+    return new JoinSetImpl<T>(this, this::spawn, this::spawnAsync);
   }
 
   @Override

@@ -3,6 +3,7 @@ package io.smolscale.impl.task;
 import io.smolscale.CheckedRunnable;
 import io.smolscale.ChildFailedException;
 import io.smolscale.ErrorPolicy;
+import io.smolscale.JoinSet;
 import io.smolscale.Nursery;
 import io.smolscale.Task;
 import io.smolscale.impl.util.Durations;
@@ -147,6 +148,12 @@ public final class NurseryImpl implements Nursery {
   @Override
   public <T> Task<T> spawnAsync(Supplier<? extends CompletionStage<T>> body) {
     return spawnAsync(body, ErrorPolicy.PROPAGATE);
+  }
+
+  @Override
+  public <T> JoinSet<T> joinSet(ErrorPolicy policy) {
+    Objects.requireNonNull(policy, "policy");
+    return new JoinSetImpl<T>(pool, body -> spawn(body, policy), body -> spawnAsync(body, policy));
   }
 
   private <T> Task<T> adopt(TaskImpl<T> child, ErrorPolicy policy) {
