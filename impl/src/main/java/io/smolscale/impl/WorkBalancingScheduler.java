@@ -440,9 +440,19 @@ public final class WorkBalancingScheduler extends AbstractExecutorService
     }
   }
 
+  /**
+   * The kind, the run state and a few live counts, for logs and debuggers: for example {@code
+   * Scheduler[global, running, parallelism=2, threads=3, queued=0]}. {@code threads} counts every
+   * thread the scheduler holds (workers, blocked ones, spares); {@code queued} the global queue.
+   * Racy snapshots, as {@link #stats()}.
+   */
+  // Object.toString is lock-free to the Lock Checker; this reads volatile state only (no lock).
   @Override
+  @SuppressWarnings("lock")
   public String toString(@GuardSatisfied WorkBalancingScheduler this) {
-    return "WorkBalancingScheduler[" + (pool.isGlobal ? "global" : "private")
-        + ", parallelism=" + pool.parallelism + "]";
+    String state = isTerminated() ? "terminated" : isShutdown() ? "shut down" : "running";
+    return "Scheduler[" + (pool.isGlobal ? "global" : "private") + ", " + state
+        + ", parallelism=" + pool.parallelism + ", threads=" + pool.ctl.threads()
+        + ", queued=" + pool.global.size() + "]";
   }
 }

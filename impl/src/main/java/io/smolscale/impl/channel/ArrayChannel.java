@@ -4,6 +4,7 @@ import io.smolscale.Channel;
 import io.smolscale.ChannelClosedException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import org.checkerframework.checker.lock.qual.GuardSatisfied;
 import org.checkerframework.checker.nullness.qual.NonNull;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
@@ -329,6 +330,24 @@ public final class ArrayChannel<T> implements Channel<T> {
   @Override
   public int capacity() {
     return capacity;
+  }
+
+  /**
+   * The kind, the buffered count and whether it is closed, for logs and debuggers: for example
+   * {@code Channel[bounded 16, buffered=3, open]} or {@code Channel[unbounded, buffered=0,
+   * closed]}.
+   */
+  // Object.toString is lock-free to the Lock Checker; this takes the channel's own lock for the
+  // count, as size() does, and calls nothing else under it.
+  @Override
+  @SuppressWarnings("lock")
+  public String toString(@GuardSatisfied ArrayChannel<T> this) {
+    int n;
+    synchronized (lock) {
+      n = count;
+    }
+    return "Channel[" + (capacity == Integer.MAX_VALUE ? "unbounded" : "bounded " + capacity)
+        + ", buffered=" + n + ", " + (closed ? "closed" : "open") + "]";
   }
 
   // ---------------------------------------------------------------- ring (lock held)

@@ -4,6 +4,7 @@ import io.smolscale.ChannelClosedException;
 import io.smolscale.OneShot;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import org.checkerframework.checker.lock.qual.GuardSatisfied;
 
 /**
  * A one-shot channel that is its own receive stage: one object per request/response exchange
@@ -52,6 +53,18 @@ public final class OneShotChannel<T> extends CompletableFuture<T> implements One
   @Override
   public CompletionStage<T> receive() {
     return this;
+  }
+
+  /**
+   * The state, for logs and debuggers: {@code OneShot[empty]}, {@code OneShot[sent]} or {@code
+   * OneShot[closed]} (never the value).
+   */
+  // Object.toString is lock-free to the Lock Checker; this reads volatile state only (no lock).
+  @Override
+  @SuppressWarnings("lock")
+  public String toString(@GuardSatisfied OneShotChannel<T> this) {
+    return "OneShot[" + (!isDone() ? "empty" : isCompletedExceptionally() ? "closed" : "sent")
+        + "]";
   }
 
   @Override

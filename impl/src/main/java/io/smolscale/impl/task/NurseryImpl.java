@@ -319,6 +319,30 @@ public final class NurseryImpl implements Nursery {
     }
   }
 
+  /**
+   * The state and the live children, for logs and debuggers: for example {@code Nursery[open,
+   * live=2, deadline=PT1S]}; the state is the first of failed, cancelled, expired, closed (closing
+   * with no child left), closing, open.
+   */
+  // Object.toString is lock-free to the Lock Checker; this takes the nursery's own lock for a
+  // consistent snapshot and calls nothing else under it.
+  @Override
+  @SuppressWarnings("lock")
+  public String toString(@GuardSatisfied NurseryImpl this) {
+    synchronized (lock) {
+      String state =
+          firstFailure != null
+              ? "failed"
+              : cancelled
+                  ? "cancelled"
+                  : expired
+                      ? "expired"
+                      : closing ? (children.isEmpty() ? "closed" : "closing") : "open";
+      return "Nursery[" + state + ", live=" + children.size()
+          + (deadline == null ? "" : ", deadline=" + deadline) + "]";
+    }
+  }
+
   // AutoCloseable declares a @GuardSatisfied receiver; a nursery is guarded by no outside lock
   // (its state is behind its own lock), so calling its methods from here is safe.
   @Override

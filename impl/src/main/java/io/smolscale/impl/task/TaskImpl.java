@@ -21,6 +21,7 @@ import java.util.concurrent.RunnableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import org.checkerframework.checker.lock.qual.GuardSatisfied;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
@@ -447,6 +448,30 @@ public final class TaskImpl<T> extends StageFuture<T> implements Task<T>, Runnab
   @Override
   public boolean isDetached() {
     return detached;
+  }
+
+  /**
+   * The status and the body's class, for logs and debuggers: for example {@code
+   * Task@1b6d3586[RUNNING, com.example.Fetch]} or {@code Task@4554617c[FAILED:
+   * java.io.IOException: refused, com.example.Fetch, detached]}. Never the result (it may be large
+   * or private). Replaces {@code CompletableFuture}'s form, which names no status a task has.
+   */
+  // Object.toString is lock-free to the Lock Checker; this reads volatile state only (no lock).
+  @Override
+  @SuppressWarnings("lock")
+  public String toString(@GuardSatisfied TaskImpl<T> this) {
+    Status s = status();
+    StringBuilder b =
+        new StringBuilder("Task@").append(Integer.toHexString(System.identityHashCode(this)))
+            .append('[').append(s);
+    if (s == Status.FAILED) {
+      b.append(": ").append(failure());
+    }
+    b.append(", ").append(bodyClass.getName());
+    if (detached) {
+      b.append(", detached");
+    }
+    return b.append(']').toString();
   }
 
   @Override
