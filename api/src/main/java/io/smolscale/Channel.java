@@ -106,6 +106,27 @@ public interface Channel<T> {
   boolean close();
 
   /**
+   * Closes the channel with a cause: as {@link #close()} (buffered messages are still received),
+   * but every {@link ChannelClosedException} the channel throws or fails a stage with from then on
+   * carries {@code cause} as its {@linkplain Throwable#getCause() cause}: the way a producer that
+   * failed tells its consumers why the stream ended (Kotlin's {@code close(cause)}, which throws
+   * the cause itself; here the exception type stays the one to catch). Idempotent: a channel
+   * already closed keeps its first cause (or none).
+   *
+   * <p>A {@code default} method only so that the API stays compatible for other implementations
+   * of this interface, which throw {@link UnsupportedOperationException}; smolscale's channels
+   * implement it.
+   *
+   * @param cause why the channel was closed
+   * @return true if this call closed it
+   * @throws NullPointerException if {@code cause} is null
+   */
+  default boolean close(Throwable cause) {
+    java.util.Objects.requireNonNull(cause, "cause");
+    throw new UnsupportedOperationException(getClass().getName() + " has no close(Throwable)");
+  }
+
+  /**
    * Tells whether the channel was closed.
    *
    * @return true once {@link #close()} was called

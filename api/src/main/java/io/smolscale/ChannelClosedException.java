@@ -12,4 +12,15 @@ public class ChannelClosedException extends IllegalStateException {
   public ChannelClosedException(String message) {
     super(message);
   }
+
+  /**
+   * Creates the exception for a channel closed with a cause ({@link Channel#close(Throwable)},
+   * {@link OneShot#fail(Throwable)}).
+   *
+   * @param message the detail message
+   * @param cause why the channel was closed
+   */
+  public ChannelClosedException(String message, Throwable cause) {
+    super(message, cause);
+  }
 }

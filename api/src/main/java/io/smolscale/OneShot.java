@@ -48,4 +48,22 @@ public interface OneShot<T> {
    * @return true if this call closed it
    */
   boolean close();
+
+  /**
+   * Closes the channel with a failure, if no value was sent: the receiver's stage fails with a
+   * {@link ChannelClosedException} whose {@linkplain Throwable#getCause() cause} is {@code
+   * cause}: the reply of a request that failed. Idempotent, as {@link #close()}.
+   *
+   * <p>A {@code default} method only so that the API stays compatible for other implementations
+   * of this interface, which throw {@link UnsupportedOperationException}; smolscale's one-shot
+   * channels implement it.
+   *
+   * @param cause why no value will come
+   * @return true if this call closed it
+   * @throws NullPointerException if {@code cause} is null
+   */
+  default boolean fail(Throwable cause) {
+    java.util.Objects.requireNonNull(cause, "cause");
+    throw new UnsupportedOperationException(getClass().getName() + " has no fail(Throwable)");
+  }
 }

@@ -141,6 +141,13 @@ public final class ArrayChannel<T> implements Channel<T> {
   private volatile boolean closed;
 
   /**
+   * Why it was closed ({@link #close(Throwable)}), or null. Written once under the lock before the
+   * volatile store of {@code closed}, and read only after a read of {@code closed} that saw true
+   * (under the lock or not), so the volatile pair orders it: no access mode of its own.
+   */
+  private @Nullable Throwable closeCause;
+
+  /**
    * Creates a channel.
    *
    * @param capacity the buffer size, at least 1; {@link Integer#MAX_VALUE} means unbounded
@@ -288,12 +295,23 @@ public final class ArrayChannel<T> implements Channel<T> {
 
   @Override
   public boolean close() {
+    return closeWith(null);
+  }
+
+  @Override
+  public boolean close(Throwable cause) {
+    java.util.Objects.requireNonNull(cause, "cause");
+    return closeWith(cause);
+  }
+
+  private boolean closeWith(@Nullable Throwable cause) {
     @Nullable ReceiveWaiter failing;
     @Nullable SendWaiter accepted;
     synchronized (lock) {
       if (closed) {
         return false;
       }
+      closeCause = cause; // before the volatile store: see the field
       closed = true;
       failing = receivers.detachAll();
       accepted = senders.detachAll();
@@ -414,12 +432,18 @@ public final class ArrayChannel<T> implements Channel<T> {
     return grown;
   }
 
-  private static ChannelClosedException closedForSend() {
-    return new ChannelClosedException("send on a closed channel");
+  private ChannelClosedException closedForSend() {
+    return closed("send on a closed channel");
   }
 
-  private static ChannelClosedException closedForReceive() {
-    return new ChannelClosedException("receive on a closed and drained channel");
+  private ChannelClosedException closedForReceive() {
+    return closed("receive on a closed and drained channel");
+  }
+
+  /** Called only after a read of {@code closed} saw true: see {@code closeCause}. */
+  private ChannelClosedException closed(String what) {
+    Throwable cause = closeCause;
+    return cause == null ? new ChannelClosedException(what) : new ChannelClosedException(what, cause);
   }
 
   // ---------------------------------------------------------------- waiters

@@ -68,6 +68,14 @@ public final class OneShotChannel<T> extends CompletableFuture<T> implements One
   }
 
   @Override
+  public boolean fail(Throwable cause) {
+    java.util.Objects.requireNonNull(cause, "cause");
+    return !isDone()
+        && super.completeExceptionally(
+            new ChannelClosedException("one-shot channel failed without a value", cause));
+  }
+
+  @Override
   public boolean close() {
     // The isDone() pre-check only avoids building an exception that would be discarded; the CAS
     // inside completeExceptionally decides.
