@@ -91,6 +91,28 @@ public interface Channel<T> {
   CompletionStage<T> receive();
 
   /**
+   * Receives a message, waiting (asynchronously) at most {@code timeout} for one. On time-out the
+   * stage fails with {@link java.util.concurrent.TimeoutException} and the receive is withdrawn:
+   * it takes no message (a message that arrives later stays for the next receiver). The time-out
+   * completes the stage from a task on the global scheduler, never on a timer thread, so its
+   * dependents run there.
+   *
+   * <p>A {@code default} method only so that the API stays compatible for other implementations
+   * of this interface, which throw {@link UnsupportedOperationException}; smolscale's channels
+   * implement it.
+   *
+   * @param timeout how long to wait; zero or negative: only a message available now
+   * @return a stage that completes with the next message, or exceptionally with {@link
+   *     ChannelClosedException} once the channel is closed and drained, or with {@code
+   *     TimeoutException} if no message came in time
+   * @throws NullPointerException if {@code timeout} is null
+   */
+  default CompletionStage<T> receive(java.time.Duration timeout) {
+    java.util.Objects.requireNonNull(timeout, "timeout");
+    throw new UnsupportedOperationException(getClass().getName() + " has no receive(Duration)");
+  }
+
+  /**
    * Receives a message only if one is available at once.
    *
    * @return the message, or null if none is available

@@ -2,8 +2,14 @@ package io.smolscale.impl.channel;
 
 import io.smolscale.Channel;
 import io.smolscale.ChannelClosedException;
+import io.smolscale.Smolscale;
+import io.smolscale.impl.util.Durations;
+import io.smolscale.impl.util.SharedTimer;
+import java.time.Duration;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeoutException;
 import org.checkerframework.checker.lock.qual.GuardSatisfied;
 import org.checkerframework.checker.nullness.qual.NonNull;
 import org.checkerframework.checker.nullness.qual.Nullable;
@@ -251,6 +257,38 @@ public final class ArrayChannel<T> implements Channel<T> {
       admitted.completeAdmitted();
     }
     return CompletableFuture.completedFuture(message);
+  }
+
+  /**
+   * {@link #receive()}, withdrawn on time-out through the waiter's own withdrawal (section 5 of
+   * spec/channels.md: exactly one of the hand-off and the time-out wins). The timer thread only
+   * queues the time-out on the global scheduler; the waiter's completion removes the timer entry.
+   */
+  @Override
+  public CompletionStage<T> receive(Duration timeout) {
+    Objects.requireNonNull(timeout, "timeout");
+    CompletionStage<T> r = receive();
+    if (!wasQueued(r)) {
+      return r; // a message, or closed and drained: done at once
+    }
+    CompletableFuture<T> waiter = r.toCompletableFuture();
+    long nanos = Durations.saturatedNanos(timeout);
+    if (nanos <= 0) {
+      waiter.completeExceptionally(timedOut(timeout)); // ignored if a sender claimed it meanwhile
+      return waiter;
+    }
+    if (nanos >= Durations.FOREVER) {
+      return waiter;
+    }
+    SharedTimer.INSTANCE.scheduleFor(
+        waiter,
+        () -> Smolscale.executor().execute(() -> waiter.completeExceptionally(timedOut(timeout))),
+        nanos);
+    return waiter;
+  }
+
+  private static TimeoutException timedOut(Duration timeout) {
+    return new TimeoutException("no message within " + timeout);
   }
 
   @Override

@@ -1,0 +1,60 @@
+package io.smolscale.impl.api;
+
+import static io.smolscale.impl.api.Support.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.smolscale.Channel;
+import io.smolscale.ChannelClosedException;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeoutException;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code Channel.receive(Duration)} (issue 16): a receive that times out takes no message, a
+ * message available now is taken at once whatever the timeout, and the time-out completes the
+ * stage on a worker of the global scheduler, not on the timer thread.
+ */
+class ChannelReceiveTimeoutTest {
+
+  // Timed out: the stage fails with TimeoutException, on a smolscale worker; a message sent
+  // afterwards is still there for the next receiver.
+  @Test
+  void aTimedOutReceiveTakesNothing() {
+    Channel<String> ch = Channel.bounded(2);
+    CompletableFuture<String> r = ch.receive(Duration.ofMillis(5)).toCompletableFuture();
+    CompletableFuture<Boolean> onWorker = new CompletableFuture<>();
+    CompletableFuture<Throwable> failure =
+        r.handle((v, e) -> {
+          onWorker.complete(io.smolscale.Smolscale.global().isWorkerThread());
+          return e;
+        });
+    assertInstanceOf(TimeoutException.class, await(failure, "the receive to time out"));
+    assertTrue(await(onWorker, "the thread check"), "completed on a worker of the global scheduler");
+    assertTrue(ch.trySend("later"));
+    assertEquals("later", ch.tryReceive(), "the timed-out receive took nothing");
+  }
+
+  // A message available now is taken at once, even with a zero timeout; with nothing there a
+  // zero timeout fails at once; a message that comes in time is received.
+  @Test
+  void zeroAndAmpleTimeouts() {
+    Channel<String> ch = Channel.unbounded();
+    assertTrue(ch.trySend("now"));
+    assertEquals("now", ch.receive(Duration.ZERO).toCompletableFuture().join());
+    CompletableFuture<String> none = ch.receive(Duration.ZERO).toCompletableFuture();
+    assertTrue(none.isDone(), "a zero timeout does not wait");
+    assertInstanceOf(TimeoutException.class, none.handle((v, e) -> e).join());
+    CompletableFuture<String> waiting =
+        ch.receive(Duration.ofSeconds(Support.PATIENCE_SECONDS)).toCompletableFuture();
+    assertTrue(ch.trySend("in time"));
+    assertEquals("in time", await(waiting, "the message"));
+    ch.close();
+    Throwable closed = ch.receive(Duration.ofDays(1)).toCompletableFuture().handle((v, e) -> e).join();
+    assertInstanceOf(ChannelClosedException.class, closed);
+    assertThrows(NullPointerException.class, () -> ch.receive(null));
+  }
+}
