@@ -338,7 +338,7 @@ public final class ArrayChannel<T> implements Channel<T> {
 
   @Override
   public boolean close(Throwable cause) {
-    java.util.Objects.requireNonNull(cause, "cause");
+    Objects.requireNonNull(cause, "cause");
     return closeWith(cause);
   }
 
@@ -481,7 +481,9 @@ public final class ArrayChannel<T> implements Channel<T> {
   /** Called only after a read of {@code closed} saw true: see {@code closeCause}. */
   private ChannelClosedException closed(String what) {
     Throwable cause = closeCause;
-    return cause == null ? new ChannelClosedException(what) : new ChannelClosedException(what, cause);
+    return cause == null
+        ? new ChannelClosedException(what)
+        : new ChannelClosedException(what, cause);
   }
 
   // ---------------------------------------------------------------- waiters

@@ -2,6 +2,7 @@ package io.smolscale.impl.channel;
 
 import io.smolscale.ChannelClosedException;
 import io.smolscale.OneShot;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.checkerframework.checker.lock.qual.GuardSatisfied;
@@ -69,7 +70,7 @@ public final class OneShotChannel<T> extends CompletableFuture<T> implements One
 
   @Override
   public boolean fail(Throwable cause) {
-    java.util.Objects.requireNonNull(cause, "cause");
+    Objects.requireNonNull(cause, "cause");
     return !isDone()
         && super.completeExceptionally(
             new ChannelClosedException("one-shot channel failed without a value", cause));

@@ -27,8 +27,8 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  *
  * <p>One monitor ({@code lock}) guards three structures: the incomplete held tasks (an intrusive
  * doubly-linked list of entries, each with its entry number; the completion callback holds its
- * own entry, so nothing is looked up by the task's identity), {@code done} (completed entries nobody has taken, oldest
- * completion first) and {@code waiters} (callers waiting for the next completion, first come first
+ * own entry, so nothing is looked up by the task's identity), {@code done} (completed entries
+ * nobody has taken, oldest completion first) and {@code waiters} (callers waiting for the next completion, first come first
  * served: blocked threads and {@code nextAsync} stages in one queue, as {@code
  * ExecutorCompletionService} serves its {@code take}rs from one {@code LinkedBlockingQueue}). A
  * completion callback ({@link #completed}) unlinks its entry from that list and hands the
@@ -59,7 +59,10 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * @param <T> the tasks' result type
  */
 public final class JoinSetImpl<T> implements JoinSet<T> {
-  /** A completed task and its entry number (the order of spawn or add, for {@link #collect}). */
+  /**
+   * A held task and its entry number (the order of spawn or add, for {@link #collect}): linked in
+   * the incomplete list until its completion, then in {@code done} or handed to a waiter.
+   */
   private static final class Entry<T> {
     final Task<T> task;
     final long seq;

@@ -33,7 +33,8 @@ class ChannelReceiveTimeoutTest {
           return e;
         });
     assertInstanceOf(TimeoutException.class, await(failure, "the receive to time out"));
-    assertTrue(await(onWorker, "the thread check"), "completed on a worker of the global scheduler");
+    assertTrue(
+        await(onWorker, "the thread check"), "completed on a worker of the global scheduler");
     assertTrue(ch.trySend("later"));
     assertEquals("later", ch.tryReceive(), "the timed-out receive took nothing");
   }
@@ -53,7 +54,8 @@ class ChannelReceiveTimeoutTest {
     assertTrue(ch.trySend("in time"));
     assertEquals("in time", await(waiting, "the message"));
     ch.close();
-    Throwable closed = ch.receive(Duration.ofDays(1)).toCompletableFuture().handle((v, e) -> e).join();
+    Throwable closed =
+        ch.receive(Duration.ofDays(1)).toCompletableFuture().handle((v, e) -> e).join();
     assertInstanceOf(ChannelClosedException.class, closed);
     assertThrows(NullPointerException.class, () -> ch.receive(null));
   }

@@ -105,6 +105,10 @@ class JoinSetTest {
       }
     });
     taker.start();
+    // Released only once the taker waits inside next(): the test is of the wake-up.
+    Support.awaitCondition(
+        () -> taker.getState() == Thread.State.WAITING, "the taker to wait in next()");
+    assertFalse(taken.isDone(), "next() returned before any task completed");
     release.countDown();
     Task<Integer> got = await(taken, "next() to return");
     assertSame(t, got);
