@@ -289,6 +289,7 @@ final class Balancer implements Runnable {
     if (wake || !pool.global.isEmpty()) {
       pool.wakeOne();
     }
+    pool.blocking.onTick(); // bodies waiting for a platform thread: the progress check
     Ctl ctl = pool.ctl;
     boolean starved =
         ctl.counted() == 0

@@ -1,11 +1,11 @@
 package io.smolscale.impl;
 
 import io.smolscale.impl.jfr.JfrEvents;
+import io.smolscale.impl.queue.CountingQueue;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.function.BooleanSupplier;
 import org.checkerframework.checker.lock.qual.GuardSatisfied;
@@ -34,17 +34,21 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  *       worker's replacement, or the next blocking body, takes it instead of a thread start.
  * </ol>
  *
- * <p><b>The blocking path</b> ({@link #submit}, {@link #handOff}): work known to block ({@code
- * spawnBlocking}, the {@code blockingExecutor} view, a site the {@link BlockingSites} predictor
- * has learnt) starts at once on a spare or on a new thread under {@code maxThreads}, born
+ * <p><b>The blocking path</b> ({@link #submit}, {@link #handOffOrWait}): work known to block
+ * ({@code spawnBlocking}, the {@code blockingExecutor} view, a site the {@link BlockingSites}
+ * predictor has learnt) runs on a spare or on a new thread under {@code maxThreads}, born
  * blocked: it never holds a parallelism slot while it blocks, and no worker waits for the monitor
- * to notice it. With {@link io.smolscale.BlockingThreads#VIRTUAL} (the default on JDK 24+) the
- * new thread is a virtual one, which holds a place under {@code maxThreads} while its body runs
- * and then ends ({@link Lifecycle#virtualBodyExited}); spares then serve only the replacements of
- * blocked workers. With platform threads and every allowed thread in use, the body is queued as
- * a {@link Declared} task, which tries the hand-off again when a worker takes it and otherwise
- * marks that worker blocked before the body runs (Kotlin's {@code Dispatchers.IO} tasks mark their
- * worker the same way): nothing is dropped, nothing waits for detection.
+ * to notice it. With platform threads a body that finds no parked spare waits in {@code waiting}
+ * and the {@link StartChain} gives it a thread, off the submitter's path (its class comment says
+ * why and how); a thread whose body returns takes the next waiting body first ({@link
+ * #pollWaitingForThread}). With {@link io.smolscale.BlockingThreads#VIRTUAL} (the default on JDK
+ * 24+) the new thread is a virtual one, which holds a place under {@code maxThreads} while its
+ * body runs and then ends ({@link Lifecycle#virtualBodyExited}); spares then serve only the
+ * replacements of blocked workers. With platform threads and every allowed thread in use, the
+ * chain queues the body as a {@link Declared} task, which tries the hand-off again when a worker
+ * takes it and otherwise marks that worker blocked before the body runs (Kotlin's {@code
+ * Dispatchers.IO} tasks mark their worker the same way): nothing is dropped, nothing waits for
+ * detection.
  *
  * <p><b>Waiting for a place</b> (virtual threads): a body that finds every place under {@code
  * maxThreads} taken waits in {@code waiting}, a FIFO of its own, instead of going to a worker;
@@ -97,10 +101,14 @@ final class Blocking {
   private final Set<Thread> virtualRunning = ConcurrentHashMap.newKeySet();
 
   /**
-   * Bodies waiting for a place under {@code maxThreads} (virtual threads only; see the class
-   * comment for the rule that keeps them from being stranded).
+   * Bodies waiting: with virtual threads for a place under {@code maxThreads} (see the class
+   * comment for the rule that keeps them from being stranded), with platform threads for a
+   * thread from the {@link StartChain}. Counted, because the chain's pause reads its size.
    */
-  private final ConcurrentLinkedQueue<Runnable> waiting = new ConcurrentLinkedQueue<>();
+  private final CountingQueue<Runnable> waiting = new CountingQueue<>();
+
+  /** Gives bodies waiting for a platform thread their threads (platform threads only). */
+  private final StartChain chain;
 
   Blocking(Pool pool) {
     this.pool = pool;
@@ -109,6 +117,7 @@ final class Blocking {
         pool.config.blockingOnVirtualThreads()
             ? virtualThreadFactory(pool.config.threadNamePrefix() + "blocking-")
             : null;
+    this.chain = new StartChain(pool, waiting);
   }
 
   /**
@@ -196,40 +205,92 @@ final class Blocking {
   }
 
   /**
-   * The blocking path for a new submission: starts the body now on a spare or a new thread, or
-   * queues it as a {@link Declared} task. The caller has checked the run state.
+   * The blocking path for a new submission: starts the body now on a spare, or queues it to wait
+   * for a thread ({@link #handOffOrWait}). The caller has checked the run state.
    *
    * @param body the body (a task, or a raw runnable of the blocking executor)
    */
   void submit(Runnable body) {
-    if (handOffOrWait(body)) {
-      pool.counters.directStarts.increment(); // a submission that skipped the global queue
-      return;
-    }
-    pool.global.offer(new Declared(this, body));
-    pool.counters.externalPushes.increment();
-    pool.wakeOne();
+    handOffOrWait(body);
+    pool.counters.directStarts.increment(); // a submission that skipped the global queue
   }
 
   /**
-   * The blocking path for a body known (or predicted) to block: starts it on a thread of its own
-   * now, or, with virtual threads, queues it to wait for a place (it never runs on a worker).
+   * The blocking path for a body known (or predicted) to block: it never runs on a worker that
+   * counts towards parallelism. With platform threads: a parked spare takes it at once, else it
+   * waits in the FIFO and the {@link StartChain} gives it a thread (a spare, a new thread, or at
+   * {@code maxThreads} a worker that marks itself blocked first), off the caller's path. With
+   * virtual threads: a new virtual thread if a place is free, else it waits for a place.
    *
    * @param body the body
-   * @return true if it was started or queued to wait for a place; false with platform threads and
-   *     no thread to be had (the caller runs or queues it)
    */
-  boolean handOffOrWait(Runnable body) {
-    if (handOff(body)) {
-      return true;
-    }
+  void handOffOrWait(Runnable body) {
     if (virtualThreads == null) {
-      return false;
+      if (pool.spares.popForBody(body)) {
+        pool.counters.spareHandoffs.increment();
+        return;
+      }
+      waiting.offer(body);
+      pool.counters.placeWaits.increment();
+      chain.kick(); // the adder's half of StartChain's Dekker pair
+      return;
+    }
+    if (handOff(body)) {
+      return;
     }
     waiting.offer(body);
     pool.counters.placeWaits.increment();
     startWaiting(); // the submitter's half of the Dekker pair: try for a place after queueing
-    return true;
+  }
+
+  /** The balancer's tick: the chain's progress check (StartChain#onTick). Balancer thread only. */
+  void onTick() {
+    if (virtualThreads == null) {
+      chain.onTick();
+    }
+  }
+
+  /**
+   * Whether bodies wait for a platform thread (a volatile read; false with virtual threads): a
+   * spare's re-check after it published itself (Spares.await), the half of the pause's Dekker
+   * pair for a thread that parks (StartChain).
+   *
+   * @return true if a body waits for a platform thread
+   */
+  boolean hasWaitingForThread() {
+    return virtualThreads == null && !waiting.isEmpty();
+  }
+
+  /**
+   * A thread that ran blocking bodies rejoined the workers (counted again): a pause may have
+   * counted on it to take a body it will now never poll, so it looks again (the half of the
+   * pause's Dekker pair for a thread that rejoins: StartChain). May start one thread.
+   */
+  void recheckWaiting() {
+    if (hasWaitingForThread()) {
+      chain.kick();
+    }
+  }
+
+  /** Whether the start chain is held now (termination waits for its holder; StartChain#kick). */
+  boolean chainHeld() {
+    return virtualThreads == null && chain.isHeld();
+  }
+
+  /**
+   * A thread that returned from a blocking body (or a blocked task) takes the next body waiting
+   * for a platform thread, before it rejoins the workers or parks as a spare: it is blocked and
+   * not counted already, and a body it takes is one thread start fewer (StartChain). None for
+   * virtual threads (their bodies wait for a virtual thread's place) or once {@code shutdownNow}
+   * ran (the waiting bodies are its list's).
+   *
+   * @return a waiting body, or null
+   */
+  @Nullable Runnable pollWaitingForThread() {
+    if (virtualThreads != null || waiting.isEmpty() || pool.isStopping()) {
+      return null;
+    }
+    return waiting.poll();
   }
 
   /**
@@ -240,6 +301,7 @@ final class Blocking {
   void startWaiting() {
     ThreadFactory v = virtualThreads;
     if (v == null) {
+      chain.kick(); // platform threads: the chain gives waiting bodies threads
       return;
     }
     while (!waiting.isEmpty()) {
@@ -272,7 +334,7 @@ final class Blocking {
     }
   }
 
-  /** Bodies waiting for a place now, for statistics ({@code queuedGlobal}); O(n). */
+  /** Bodies waiting for a thread or a place now, for statistics ({@code queuedGlobal}). */
   int waitingCount() {
     return waiting.size();
   }

@@ -25,10 +25,18 @@ final class Counters {
   final LongAdder threadsStarted = new LongAdder();
   final LongAdder threadsRetired = new LongAdder();
   final LongAdder wakeups = new LongAdder();
-  /** Blocking-path submissions started on a thread of their own (spawned, not queued). */
+  /**
+   * Blocking-path submissions that skipped the global queue: started on a thread of their own, or
+   * waiting for one off the workers (then counted in {@code placeWaits} too).
+   */
   final LongAdder directStarts = new LongAdder();
-  /** Blocking bodies that found every place under maxThreads taken and waited (Blocking). */
+  /**
+   * Blocking bodies that waited: for a place under maxThreads (virtual threads), or for a platform
+   * thread from the start chain (no parked spare at submission).
+   */
   final LongAdder placeWaits = new LongAdder();
+  /** Balancer ticks that found bodies waiting for the start chain with none taken: forced out. */
+  final LongAdder chainForced = new LongAdder();
   /** Blocking bodies handed to a parked spare (no thread start). */
   final LongAdder spareHandoffs = new LongAdder();
   /** Replacements that took a parked spare instead of starting a thread. */

@@ -374,6 +374,9 @@ final class Lifecycle {
    * queued tasks fail with the start failure ({@link #failQueued}) first.
    */
   void tryTerminate() {
+    if (pool.blocking.chainHeld()) {
+      return; // its holder may hold a polled body; it calls this again when it lets go (StartChain)
+    }
     if (pool.isShuttingDown() && pool.ctl.threads() == 0 && pool.runState() == Pool.SHUTDOWN) {
       // Bodies waiting for a place are accepted work too (Blocking): they run before termination.
       pool.blocking.startWaiting();

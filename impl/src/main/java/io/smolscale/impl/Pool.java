@@ -154,16 +154,17 @@ final class Pool {
   /**
    * From outside: a task of a site predicted to block starts on the blocking path at once,
    * instead of waking a worker only for it to hand the task on ({@link BlockingSites}). Its
-   * probes, and tasks for which no thread is to be had, take the normal path.
+   * probes take the normal path.
    *
-   * @return true if it was started on a thread of its own
+   * @return true if it went to the blocking path (started, or waiting for a thread)
    */
   private boolean startPredicted(Runnable task) {
     BlockingSites.Site site = sites.warmSite(task);
-    // Started on a thread of its own, or (virtual threads) waiting for a place: not a worker's.
-    if (site == null || !site.predicted() || !site.startDirect() || !blocking.handOffOrWait(task)) {
+    // Started on a thread of its own, or waiting for one: never a worker's.
+    if (site == null || !site.predicted() || !site.startDirect()) {
       return false;
     }
+    blocking.handOffOrWait(task);
     counters.directStarts.increment();
     return true;
   }

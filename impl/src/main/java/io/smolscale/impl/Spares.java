@@ -56,6 +56,13 @@ final class Spares {
   /** Hand-off: the spare becomes a searching worker (its parallelism slot is reserved). */
   static final Object REJOIN = new Object();
 
+  /**
+   * What {@link #await} returns when the spare's re-check found bodies waiting for a platform
+   * thread and took itself out to run them (awake, still not counted: Worker.afterBlocked polls
+   * them).
+   */
+  static final Object SERVE = new Object();
+
   /** Hand-off: the scheduler shuts down, the spare's thread exits. */
   static final Object EXIT = new Object();
 
@@ -97,7 +104,8 @@ final class Spares {
    *
    * @param w the worker
    * @return {@link #REJOIN} (popped as a replacement: counted and searching), {@link #REJOINED}
-   *     (its re-check rejoined it: counted), a blocking body to run (awake, still not counted), or
+   *     (its re-check rejoined it: counted), {@link #SERVE} (its re-check found bodies waiting for
+   *     a platform thread: awake, not counted), a blocking body to run (awake, still not counted), or
    *     null to exit (keep-alive passed or shut down; {@code retiredWhileParked} says whether it is
    *     no longer counted awake)
    */
@@ -108,13 +116,18 @@ final class Spares {
       }
       ctl.blockedToSpare();
       stack.push(w);
-      // The re-check (class comment): published, now look for work that needs a thread.
+      // The re-check (class comment): published, now look for work that needs a thread, and for
+      // bodies waiting for a platform thread that a pause left to this one (StartChain).
       boolean shuttingDown = pool.isShuttingDown();
-      if (shuttingDown || (ctl.counted() < pool.parallelism && !pool.global.isEmpty())) {
+      boolean serve = !shuttingDown && pool.blocking.hasWaitingForThread();
+      if (shuttingDown || serve || (ctl.counted() < pool.parallelism && !pool.global.isEmpty())) {
         if (stack.remove(w)) {
           ctl.spareToAwake();
           if (shuttingDown) {
             return null;
+          }
+          if (serve) {
+            return SERVE;
           }
           if (ctl.blockedToRunning(pool.blocking.stopping)) {
             return REJOINED;

@@ -87,8 +87,9 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  *
  * <p>A worker whose blocked task returns with parallelism full becomes a <i>spare</i> ({@link
  * Spares}); a thread of the blocking path starts <i>born blocked</i> with a body ({@link
- * #bornBlocked}); a task of a site predicted to block is handed to the blocking path instead of
- * run ({@link BlockingSites}, {@link Blocking#handOff}).
+ * #bornBlocked}), started by the {@link StartChain} and then taking the next waiting bodies itself;
+ * a task of a site predicted to block is handed to the blocking path instead of run ({@link
+ * BlockingSites}, {@link Blocking#handOffOrWait}).
  *
  * <p>Pre-park spin ({@link #spinBeforeParking}): before the sequence above, a worker whose {@link
  * AdaptiveSpin} says so may spin for at most {@code SchedulerConfig.spinBeforePark} watching the
@@ -319,9 +320,10 @@ final class Worker extends IdleSet.Node implements Runnable {
         boolean probe = false;
         if (site != null && site.predicted()) {
           probe = site.probeOnWorker();
-          if (!probe && pool.blocking.handOffOrWait(task)) {
-            // Predicted blocking: started on a thread of its own, or waiting for a place
+          if (!probe) {
+            // Predicted blocking: started on a thread of its own, or waiting for one
             // (BlockingSites, Blocking).
+            pool.blocking.handOffOrWait(task);
             continue;
           }
         }
@@ -371,14 +373,24 @@ final class Worker extends IdleSet.Node implements Runnable {
   }
 
   /**
-   * After a task returned on a worker marked blocked: rejoin if a parallelism slot is free, else
-   * serve as a spare ({@link Spares}), running the blocking bodies it is handed, until it is
-   * handed a place among the workers or its keep-alive passes.
+   * After a task returned on a worker marked blocked: run the bodies waiting for a platform
+   * thread ({@link StartChain}), then rejoin if a parallelism slot is free, else serve as a spare
+   * ({@link Spares}), running the blocking bodies it is handed, until it is handed a place among
+   * the workers or its keep-alive passes.
    *
    * @return true to go on as a worker, false to exit
    */
   private boolean afterBlocked() {
-    while (!pool.blocking.afterBlockedTask(this)) {
+    for (; ; ) {
+      // Blocked and not counted already: take the bodies waiting for a thread first, each a
+      // thread start saved (StartChain).
+      for (Runnable b; (b = pool.blocking.pollWaitingForThread()) != null; ) {
+        runTask(b);
+      }
+      if (pool.blocking.afterBlockedTask(this)) {
+        pool.blocking.recheckWaiting(); // counted again: a pause may have counted on this thread
+        return true;
+      }
       Object h = pool.spares.await(this);
       if (h == null) {
         return false;
@@ -388,9 +400,10 @@ final class Worker extends IdleSet.Node implements Runnable {
         searching = h == Spares.REJOIN; // popped: the popper counted it as searching
         return true;
       }
-      runTask((Runnable) h); // a blocking body, run while still blocked (not counted)
+      if (h != Spares.SERVE) { // SERVE: bodies wait for a thread, polled at the loop's top
+        runTask((Runnable) h); // a blocking body, run while still blocked (not counted)
+      }
     }
-    return true;
   }
 
   private void runTask(Runnable task) {

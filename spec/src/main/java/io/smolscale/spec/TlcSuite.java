@@ -38,13 +38,15 @@ import java.util.regex.Pattern;
  *
  * <p>Usage: {@code TlcSuite <suite file> <tla dir> <output dir> <workers>}. A suite file has one
  * check a line, {@code <cfg name> pass|invariant <name>|property <name>}; {@code #} starts a
- * comment.
+ * comment. A configuration checks {@code Scheduler.tla} unless its name is written {@code
+ * <Module>/<cfg name>} (for example {@code StartChain/StartChain_safety}).
  */
 public final class TlcSuite {
   private static final int EXIT_OK = 0;
   private static final int EXIT_SAFETY = 12;
   private static final int EXIT_LIVENESS = 13;
-  private static final String SPEC = "Scheduler";
+  /** The module a configuration checks unless its suite line names another. */
+  private static final String DEFAULT_SPEC = "Scheduler";
 
   private static final Pattern STATES =
       Pattern.compile("([0-9,]+) states generated, ([0-9,]+) distinct states found");
@@ -53,8 +55,8 @@ public final class TlcSuite {
 
   private TlcSuite() {}
 
-  /** One line of a suite. */
-  private record Check(String cfg, String kind, String name) {}
+  /** One line of a suite: the module the configuration checks, the configuration, the verdict. */
+  private record Check(String spec, String cfg, String kind, String name) {}
 
   public static void main(String[] args) throws IOException, InterruptedException {
     if (args.length != 4) {
@@ -106,7 +108,11 @@ public final class TlcSuite {
       if (!ok) {
         fail("bad suite line: " + raw);
       }
-      checks.add(new Check(f[0], f[1], f.length == 3 ? f[2] : ""));
+      // "<Module>/<cfg>" checks another module than Scheduler.tla.
+      int slash = f[0].indexOf('/');
+      String spec = slash < 0 ? DEFAULT_SPEC : f[0].substring(0, slash);
+      String cfg = f[0].substring(slash + 1);
+      checks.add(new Check(spec, cfg, f[1], f.length == 3 ? f[2] : ""));
     }
     return checks;
   }
@@ -130,7 +136,7 @@ public final class TlcSuite {
     Path dir = outDir.resolve(c.cfg());
     deleteRecursively(dir);
     Files.createDirectories(dir);
-    Files.copy(tlaDir.resolve(SPEC + ".tla"), dir.resolve(SPEC + ".tla"),
+    Files.copy(tlaDir.resolve(c.spec() + ".tla"), dir.resolve(c.spec() + ".tla"),
         StandardCopyOption.REPLACE_EXISTING);
     Files.copy(cfg, dir.resolve(c.cfg() + ".cfg"), StandardCopyOption.REPLACE_EXISTING);
     Path log = dir.resolve("tlc.out");
@@ -151,7 +157,7 @@ public final class TlcSuite {
             dir.resolve("states").toString(),
             "-config",
             c.cfg() + ".cfg",
-            SPEC + ".tla");
+            c.spec() + ".tla");
     System.out.printf(Locale.ROOT, "[tlc] %-26s expect %s %s%n", c.cfg(), c.kind(), c.name());
     long start = System.nanoTime();
     Process p =
