@@ -287,10 +287,7 @@ final class Blocking {
    * @return a waiting body, or null
    */
   @Nullable Runnable pollWaitingForThread() {
-    if (virtualThreads != null || waiting.isEmpty() || pool.isStopping()) {
-      return null;
-    }
-    return waiting.poll();
+    return virtualThreads != null || pool.isStopping() ? null : waiting.poll();
   }
 
   /**

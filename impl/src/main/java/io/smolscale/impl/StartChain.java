@@ -39,8 +39,8 @@ import org.checkerframework.checker.lock.qual.GuardSatisfied;
  * passes to a new thread through {@code Thread.start}, which orders the starter's writes before
  * the new thread's {@link Link#run}. TLA+: spec/tla/StartChain.tla (thread cap, no body lost or
  * run twice, none stranded without the pause, every body runs with it; negative controls {@code
- * Bug_ChainReleaseNoRecheck}, {@code Bug_ChainOfferNoKick}, {@code Bug_ChainNoForce}; MODEL.md,
- * "The start chain").
+ * Bug_ChainReleaseNoRecheck}, {@code Bug_ChainOfferNoKick}, {@code Bug_ChainNoForce}, {@code
+ * Bug_ChainReturnNoRecheck}; MODEL.md, "The start chain").
  *
  * <p>Memory model: the hand-out's edges are {@link SerialHandOut}'s; the pause reads {@link Ctl}'s
  * volatile counts and the queue's counter racily (a heuristic, never a hand-off); {@code

@@ -1,7 +1,6 @@
 package io.smolscale.impl.queue;
 
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.checkerframework.checker.nullness.qual.NonNull;
 import org.checkerframework.checker.nullness.qual.Nullable;
@@ -10,16 +9,17 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * A {@link ConcurrentLinkedQueue} (Michael and Scott's non-blocking queue) with its size kept in a
  * counter, for a policy that reads the size on every decision: {@link
  * ConcurrentLinkedQueue#size} walks the whole list, and a burst of 1,000 waiting bodies would cost
- * a million node visits. The count is raised after an element is linked and lowered after one is
- * unlinked, so it may lag the queue by the operations in flight: an estimate for a heuristic,
- * never a synchronisation device ({@link #offer}, {@link #poll} and {@link #isEmpty} are the
+ * a million node visits. The size is the elements offered minus those polled, each counted after
+ * its queue operation, so it may lag the queue by the operations in flight (a poll can even be
+ * counted before the offer it took: the difference is clamped at zero). An estimate for a
+ * heuristic, never a synchronisation device ({@link #offer}, {@link #poll} and {@link #isEmpty} are the
  * queue's own volatile accesses, which is what a protocol may rely on).
  *
  * @param <E> the elements
  */
 public final class CountingQueue<E extends @NonNull Object> {
   private final ConcurrentLinkedQueue<E> queue = new ConcurrentLinkedQueue<>();
-  private final AtomicInteger count = new AtomicInteger();
+  private final AtomicLong offered = new AtomicLong();
   private final AtomicLong polled = new AtomicLong();
 
   /**
@@ -29,7 +29,7 @@ public final class CountingQueue<E extends @NonNull Object> {
    */
   public void offer(E e) {
     queue.offer(e);
-    count.incrementAndGet();
+    offered.incrementAndGet();
   }
 
   /**
@@ -40,7 +40,6 @@ public final class CountingQueue<E extends @NonNull Object> {
   public @Nullable E poll() {
     E e = queue.poll();
     if (e != null) {
-      count.decrementAndGet();
       polled.incrementAndGet();
     }
     return e;
@@ -53,15 +52,6 @@ public final class CountingQueue<E extends @NonNull Object> {
    */
   public long polls() {
     return polled.get();
-  }
-
-  /**
-   * The oldest element, left in place.
-   *
-   * @return it, or null
-   */
-  public @Nullable E peek() {
-    return queue.peek();
   }
 
   /**
@@ -80,6 +70,6 @@ public final class CountingQueue<E extends @NonNull Object> {
    * @return the estimate, never negative
    */
   public int size() {
-    return Math.max(0, count.get());
+    return (int) Math.max(0, offered.get() - polled.get());
   }
 }

@@ -104,10 +104,11 @@ class SerialHandOutTest {
     assertEquals(3, items.size());
     assertEquals(1, items.poll());
     assertEquals(2, items.size());
-    assertEquals(2, items.peek());
+    assertEquals(1, items.polls());
     items.poll();
     items.poll();
     assertEquals(null, items.poll());
     assertEquals(0, items.size());
+    assertEquals(3, items.polls(), "an empty poll is no progress");
   }
 }
