@@ -1,5 +1,7 @@
 package io.smolscale;
 
+import org.checkerframework.checker.nullness.qual.Nullable;
+
 /**
  * Thrown by {@link Nursery#close()} (and completes {@link Nursery#closeAsync()}) when a child's
  * failure was propagated by its {@link ErrorPolicy}.
@@ -17,5 +19,18 @@ public class ChildFailedException extends RuntimeException {
    */
   public ChildFailedException(Throwable cause) {
     super("a nursery child failed: " + cause, cause);
+  }
+
+  /**
+   * Creates the exception for a child that may have a name ({@link Nursery#spawn(String,
+   * java.util.concurrent.Callable)}): the message names it, {@code nursery child "fetch user" failed: ...}.
+   *
+   * @param child the failed child's name, or null if it had none
+   * @param cause the first propagated failure
+   */
+  public ChildFailedException(@Nullable String child, Throwable cause) {
+    super(child == null
+        ? "a nursery child failed: " + cause
+        : "nursery child \"" + child + "\" failed: " + cause, cause);
   }
 }

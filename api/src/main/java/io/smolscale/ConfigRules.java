@@ -159,4 +159,44 @@ final class ConfigRules {
     }
     return mode;
   }
+
+  /**
+   * Checks an MXBean name key: letters, digits, '-' and '_' (so that it needs no quoting in an
+   * {@code ObjectName}), and not {@code global}, the global scheduler's.
+   *
+   * @param name the value
+   * @return {@code name}
+   * @throws NullPointerException if it is null
+   * @throws IllegalArgumentException if it is empty, has other characters, or is "global"
+   */
+  static String jmxName(String name) {
+    Objects.requireNonNull(name, "jmxName");
+    boolean plain =
+        !name.isEmpty()
+            && name.chars().allMatch(c -> Character.isLetterOrDigit(c) || c == '-' || c == '_');
+    if (!plain) {
+      throw new IllegalArgumentException(
+          "jmxName must be letters, digits, '-' or '_', was \"" + name + "\"");
+    }
+    if (name.equals("global")) {
+      throw new IllegalArgumentException("jmxName \"global\" is the global scheduler's");
+    }
+    return name;
+  }
+
+  /**
+   * Checks a task name: not empty.
+   *
+   * @param name the value
+   * @return {@code name}
+   * @throws NullPointerException if it is null
+   * @throws IllegalArgumentException if it is empty
+   */
+  static String taskName(String name) {
+    Objects.requireNonNull(name, "name");
+    if (name.isEmpty()) {
+      throw new IllegalArgumentException("task name must not be empty");
+    }
+    return name;
+  }
 }

@@ -64,6 +64,99 @@ public interface Nursery extends AutoCloseable {
   <T> Task<T> spawn(Callable<T> body, ErrorPolicy policy);
 
   /**
+   * Spawns a named child that returns a value, with the given error policy. The name is the
+   * task's, as {@link Scheduler#spawn(String, Callable)} describes; the nursery's error messages
+   * (a {@link ChildFailedException}) name the child by it too.
+   *
+   * <p>The default implementation checks the name and spawns the child unnamed; smolscale's
+   * nurseries keep the name.
+   *
+   * @param name the child's name, not empty
+   * @param body the child's body
+   * @param policy what the child's failure means for the nursery
+   * @param <T> the result type
+   * @return the child's handle
+   * @throws NullPointerException if an argument is null
+   * @throws IllegalArgumentException if {@code name} is empty
+   * @throws IllegalStateException if the nursery no longer accepts children
+   * @throws java.util.concurrent.RejectedExecutionException if the scheduler is shut down
+   */
+  default <T> Task<T> spawn(String name, Callable<T> body, ErrorPolicy policy) {
+    ConfigRules.taskName(name);
+    return spawn(body, policy);
+  }
+
+  /**
+   * Spawns a named child that returns a value, with the {@link ErrorPolicy#PROPAGATE} policy: see
+   * {@link #spawn(String, Callable, ErrorPolicy)}.
+   *
+   * @param name the child's name, not empty
+   * @param body the child's body
+   * @param <T> the result type
+   * @return the child's handle
+   * @throws NullPointerException if an argument is null
+   * @throws IllegalArgumentException if {@code name} is empty
+   * @throws IllegalStateException if the nursery no longer accepts children
+   * @throws java.util.concurrent.RejectedExecutionException if the scheduler is shut down
+   */
+  default <T> Task<T> spawn(String name, Callable<T> body) {
+    return spawn(name, body, ErrorPolicy.PROPAGATE);
+  }
+
+  /**
+   * Spawns a named child with no result whose body may throw a checked exception, with the given
+   * error policy: see {@link #spawn(String, Callable, ErrorPolicy)}.
+   *
+   * <p>The default implementation checks the name and spawns the child unnamed; smolscale's
+   * nurseries keep the name.
+   *
+   * @param name the child's name, not empty
+   * @param body the child's body
+   * @param policy what the child's failure means for the nursery
+   * @return the child's handle
+   * @throws NullPointerException if an argument is null
+   * @throws IllegalArgumentException if {@code name} is empty
+   * @throws IllegalStateException if the nursery no longer accepts children
+   * @throws java.util.concurrent.RejectedExecutionException if the scheduler is shut down
+   */
+  default Task<Void> spawn(String name, CheckedRunnable body, ErrorPolicy policy) {
+    ConfigRules.taskName(name);
+    return spawn(body, policy);
+  }
+
+  /**
+   * Spawns a named child with no result whose body may throw a checked exception, with the {@link
+   * ErrorPolicy#PROPAGATE} policy.
+   *
+   * @param name the child's name, not empty
+   * @param body the child's body
+   * @return the child's handle
+   * @throws NullPointerException if an argument is null
+   * @throws IllegalArgumentException if {@code name} is empty
+   * @throws IllegalStateException if the nursery no longer accepts children
+   * @throws java.util.concurrent.RejectedExecutionException if the scheduler is shut down
+   */
+  default Task<Void> spawn(String name, CheckedRunnable body) {
+    return spawn(name, body, ErrorPolicy.PROPAGATE);
+  }
+
+  /**
+   * Spawns a named child with no result, with the {@link ErrorPolicy#PROPAGATE} policy.
+   *
+   * @param name the child's name, not empty
+   * @param body the child's body
+   * @return the child's handle
+   * @throws NullPointerException if an argument is null
+   * @throws IllegalArgumentException if {@code name} is empty
+   * @throws IllegalStateException if the nursery no longer accepts children
+   * @throws java.util.concurrent.RejectedExecutionException if the scheduler is shut down
+   */
+  default Task<Void> spawn(String name, Runnable body) {
+    Objects.requireNonNull(body, "body");
+    return spawn(name, body instanceof CheckedRunnable ? (CheckedRunnable) body : body::run);
+  }
+
+  /**
    * Spawns a child with no result, with the {@link ErrorPolicy#PROPAGATE} policy.
    *
    * @param body the child's body

@@ -103,6 +103,60 @@ public interface Scheduler extends ExecutorService, AutoCloseable {
   }
 
   /**
+   * Spawns a named task. The name is for people reading diagnostics: {@link Task#name()}, the
+   * task's {@code toString()}, the {@code io.smolscale.WorkerBlocked} Flight Recorder event and the
+   * starvation warning name it, and with {@link Builder#taskNamesInThreads(boolean)} the thread's
+   * name carries it while the body runs. Names need not be unique; the scheduler does not look
+   * tasks up by name.
+   *
+   * <p>The default implementation checks the name and spawns the body unnamed; smolscale's
+   * schedulers keep the name.
+   *
+   * @param name the task's name, not empty
+   * @param body the task body
+   * @param <T> the result type
+   * @return the task's handle
+   * @throws NullPointerException if an argument is null
+   * @throws IllegalArgumentException if {@code name} is empty
+   * @throws RejectedExecutionException if the scheduler is shut down
+   */
+  default <T> Task<T> spawn(String name, Callable<T> body) {
+    ConfigRules.taskName(name);
+    return spawn(body);
+  }
+
+  /**
+   * Spawns a named task with no result: see {@link #spawn(String, Callable)}.
+   *
+   * @param name the task's name, not empty
+   * @param body the task body
+   * @return the task's handle, completed with null
+   * @throws NullPointerException if an argument is null
+   * @throws IllegalArgumentException if {@code name} is empty
+   * @throws RejectedExecutionException if the scheduler is shut down
+   */
+  default Task<Void> spawn(String name, Runnable body) {
+    ConfigRules.taskName(name);
+    return spawn(body);
+  }
+
+  /**
+   * Spawns a named task with no result whose body may throw a checked exception: see {@link
+   * #spawn(String, Callable)} and {@link #spawn(CheckedRunnable)}.
+   *
+   * @param name the task's name, not empty
+   * @param body the task body
+   * @return the task's handle, completed with null
+   * @throws NullPointerException if an argument is null
+   * @throws IllegalArgumentException if {@code name} is empty
+   * @throws RejectedExecutionException if the scheduler is shut down
+   */
+  default Task<Void> spawn(String name, CheckedRunnable body) {
+    ConfigRules.taskName(name);
+    return spawn(body);
+  }
+
+  /**
    * Spawns an asynchronous task: the supplier runs on the scheduler and the task completes when
    * the stage it returns completes.
    *
@@ -161,6 +215,56 @@ public interface Scheduler extends ExecutorService, AutoCloseable {
    */
   default Task<Void> spawnBlocking(CheckedRunnable body) {
     return spawnBlocking(asCallable(body));
+  }
+
+  /**
+   * Spawns a named task that is expected to block: see {@link #spawnBlocking(Callable)} and, for
+   * the name, {@link #spawn(String, Callable)}.
+   *
+   * @param name the task's name, not empty
+   * @param body the task body
+   * @param <T> the result type
+   * @return the task's handle
+   * @throws NullPointerException if an argument is null
+   * @throws IllegalArgumentException if {@code name} is empty
+   * @throws RejectedExecutionException if the scheduler is shut down
+   */
+  default <T> Task<T> spawnBlocking(String name, Callable<T> body) {
+    ConfigRules.taskName(name);
+    return spawnBlocking(body);
+  }
+
+  /**
+   * Spawns a named task with no result that is expected to block: see {@link
+   * #spawnBlocking(String, Callable)}.
+   *
+   * @param name the task's name, not empty
+   * @param body the task body
+   * @return the task's handle, completed with null
+   * @throws NullPointerException if an argument is null
+   * @throws IllegalArgumentException if {@code name} is empty
+   * @throws RejectedExecutionException if the scheduler is shut down
+   */
+  default Task<Void> spawnBlocking(String name, Runnable body) {
+    ConfigRules.taskName(name);
+    return spawnBlocking(body);
+  }
+
+  /**
+   * Spawns a named task with no result that is expected to block and may throw a checked
+   * exception: see {@link #spawnBlocking(String, Callable)} and {@link
+   * #spawnBlocking(CheckedRunnable)}.
+   *
+   * @param name the task's name, not empty
+   * @param body the task body
+   * @return the task's handle, completed with null
+   * @throws NullPointerException if an argument is null
+   * @throws IllegalArgumentException if {@code name} is empty
+   * @throws RejectedExecutionException if the scheduler is shut down
+   */
+  default Task<Void> spawnBlocking(String name, CheckedRunnable body) {
+    ConfigRules.taskName(name);
+    return spawnBlocking(body);
   }
 
   /**
@@ -363,6 +467,9 @@ public interface Scheduler extends ExecutorService, AutoCloseable {
     private @Nullable ThreadFactory threadFactory;
     private @Nullable UncaughtExceptionHandler handler;
     private BlockingThreads blockingThreads = BlockingThreads.AUTO;
+    private @Nullable TaskDecorator taskDecorator;
+    private boolean taskNamesInThreads;
+    private @Nullable String jmxName;
 
     /**
      * The system property (name='value') that set {@link #parallelism} or {@link #maxThreads},
@@ -382,7 +489,8 @@ public interface Scheduler extends ExecutorService, AutoCloseable {
             "smolscale.balancerIntervalMicros",
             "smolscale.spinBeforeParkMicros",
             "smolscale.threadNamePrefix",
-            "smolscale.blockingThreads");
+            "smolscale.blockingThreads",
+            "smolscale.taskNamesInThreads");
 
     /** Unknown keys already warned about: one warning per key and JVM, however often read. */
     private static final Set<String> WARNED = ConcurrentHashMap.newKeySet();
@@ -529,6 +637,52 @@ public interface Scheduler extends ExecutorService, AutoCloseable {
     }
 
     /**
+     * Sets the decorator that carries context (MDC, tracing, thread locals) from each submitting
+     * thread to the task it submits; see {@link TaskDecorator} for when it is called and its rules.
+     * Default: none, which costs nothing.
+     *
+     * @param decorator the decorator
+     * @return this builder
+     */
+    public Builder taskDecorator(TaskDecorator decorator) {
+      this.taskDecorator = Objects.requireNonNull(decorator, "taskDecorator");
+      return this;
+    }
+
+    /**
+     * Whether a named task ({@link Scheduler#spawn(String, Callable)} and the other named spawns)
+     * appends its name to its thread's name while it runs, {@code smolscale-worker-3 [fetch
+     * user 42]}, so that thread dumps, profilers and log patterns that print the thread name show
+     * the task. Default off, as Kotlin shows coroutine names in thread names only in its debug
+     * mode: renaming a thread costs about 0.6 µs each way on Linux (the JDK also renames the OS
+     * thread), several times a small task's own cost. Unnamed tasks never pay it. Task names are
+     * always in {@code Task.toString()}, {@link Task#name()} and the {@code
+     * io.smolscale.WorkerBlocked} Flight Recorder event, whatever this says.
+     *
+     * @param enabled whether to rename
+     * @return this builder
+     */
+    public Builder taskNamesInThreads(boolean enabled) {
+      this.taskNamesInThreads = enabled;
+      return this;
+    }
+
+    /**
+     * Registers the scheduler's statistics as an MXBean, {@code
+     * io.smolscale:type=Scheduler,name=<name>}, when it is built (the global scheduler's is {@code
+     * name=global}); its termination removes the bean. Each attribute is one {@link Stats} field,
+     * read fresh. Default: no bean.
+     *
+     * @param name letters, digits, '-' and '_', not {@code global}
+     * @return this builder
+     * @throws IllegalArgumentException if the name has other characters or is {@code global}
+     */
+    public Builder jmxName(String name) {
+      this.jmxName = ConfigRules.jmxName(name);
+      return this;
+    }
+
+    /**
      * Reads the global scheduler's system properties into this builder. Each is optional:
      * <ul>
      *   <li>{@code smolscale.parallelism}: integer, at least 1
@@ -541,6 +695,7 @@ public interface Scheduler extends ExecutorService, AutoCloseable {
      *   <li>{@code smolscale.threadNamePrefix}: non-empty string
      *   <li>{@code smolscale.blockingThreads}: {@code auto}, {@code platform} or {@code virtual}
      *       (any case; {@code virtual} needs JDK 21+)
+     *   <li>{@code smolscale.taskNamesInThreads}: {@code true} or {@code false}
      * </ul>
      *
      *
@@ -577,12 +732,7 @@ public interface Scheduler extends ExecutorService, AutoCloseable {
       }
       if ((v = properties.getProperty("smolscale.preemption")) != null) {
         String p = v.trim();
-        property("smolscale.preemption", v, () -> {
-          if (!p.equals("true") && !p.equals("false")) {
-            throw new IllegalArgumentException("must be true or false");
-          }
-          preemption(Boolean.parseBoolean(p));
-        });
+        property("smolscale.preemption", v, () -> preemption(bool(p)));
       }
       if ((v = properties.getProperty("smolscale.preemptionThresholdMillis")) != null) {
         String p = v;
@@ -614,6 +764,10 @@ public interface Scheduler extends ExecutorService, AutoCloseable {
           }
           blockingThreads(mode);
         });
+      }
+      if ((v = properties.getProperty("smolscale.taskNamesInThreads")) != null) {
+        String p = v.trim();
+        property("smolscale.taskNamesInThreads", v, () -> taskNamesInThreads(bool(p)));
       }
       return this;
     }
@@ -655,6 +809,13 @@ public interface Scheduler extends ExecutorService, AutoCloseable {
       }
     }
 
+    private static boolean bool(String value) {
+      if (!value.equals("true") && !value.equals("false")) {
+        throw new IllegalArgumentException("must be true or false");
+      }
+      return Boolean.parseBoolean(value);
+    }
+
     private static int intProperty(String value) {
       try {
         return Integer.parseInt(value.trim());
@@ -693,7 +854,10 @@ public interface Scheduler extends ExecutorService, AutoCloseable {
           threadNamePrefix,
           threadFactory,
           handler,
-          blockingThreads);
+          blockingThreads,
+          taskDecorator,
+          taskNamesInThreads,
+          jmxName);
     }
 
     /**
@@ -701,7 +865,9 @@ public interface Scheduler extends ExecutorService, AutoCloseable {
      *
      * @return the scheduler
      * @throws IllegalArgumentException if the values do not fit together
-     * @throws IllegalStateException if no implementation is on the class or module path
+     * @throws IllegalStateException if no implementation is on the class or module path, or if
+     *     {@link #jmxName} is set and the bean cannot be registered (the name is taken, or the JVM
+     *     has no platform MBean server)
      */
     public Scheduler build() {
       return SmolscaleProvider.get().newScheduler(toConfig());

@@ -24,6 +24,12 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * @param uncaughtExceptionHandler receives failures of detached tasks, or null for the thread's
  *     default handler
  * @param blockingThreads which threads run the blocking path
+ * @param taskDecorator decorates every task and runnable at submission, or null (see {@link
+ *     TaskDecorator})
+ * @param taskNamesInThreads whether a named task's name is appended to its thread's name while
+ *     it runs (see {@link Scheduler.Builder#taskNamesInThreads(boolean)})
+ * @param jmxName the name under which the scheduler registers its MXBean ({@code
+ *     io.smolscale:type=Scheduler,name=<jmxName>}), or null for none
  */
 public record SchedulerConfig(
     int parallelism,
@@ -36,7 +42,10 @@ public record SchedulerConfig(
     String threadNamePrefix,
     @Nullable ThreadFactory threadFactory,
     @Nullable UncaughtExceptionHandler uncaughtExceptionHandler,
-    BlockingThreads blockingThreads) {
+    BlockingThreads blockingThreads,
+    @Nullable TaskDecorator taskDecorator,
+    boolean taskNamesInThreads,
+    @Nullable String jmxName) {
 
   /** Upper bound of {@link #parallelism()} and {@link #maxThreads()}. */
   public static final int MAX_THREADS_LIMIT = 32_767;
@@ -61,6 +70,9 @@ public record SchedulerConfig(
    * @param threadFactory makes worker threads, or null
    * @param uncaughtExceptionHandler receives failures of detached tasks, or null
    * @param blockingThreads which threads run the blocking path
+   * @param taskDecorator decorates every task at submission, or null
+   * @param taskNamesInThreads whether named tasks rename their thread while they run
+   * @param jmxName the MXBean's name key, or null for no bean
    * @throws IllegalArgumentException naming the first bad value (also {@link
    *     BlockingThreads#VIRTUAL} on a JDK without virtual threads)
    * @throws NullPointerException if a required value is null
@@ -80,6 +92,44 @@ public record SchedulerConfig(
     ConfigRules.spinBeforePark(spinBeforePark);
     ConfigRules.threadNamePrefix(threadNamePrefix);
     ConfigRules.blockingThreads(blockingThreads);
+    if (jmxName != null) {
+      ConfigRules.jmxName(jmxName);
+    }
+  }
+
+  /**
+   * The configuration of the second release: no decorator, no task names in thread names, no
+   * MXBean.
+   *
+   * @param parallelism the number of workers that run tasks at once
+   * @param maxThreads the cap on worker threads
+   * @param keepAlive idle time before a worker retires
+   * @param preemption whether stuck workers are replaced
+   * @param preemptionThreshold time in one task before a worker is deemed blocked
+   * @param balancerInterval the balancer's period
+   * @param spinBeforePark the longest pre-park spin, zero to not spin
+   * @param threadNamePrefix prefix of worker thread names
+   * @param threadFactory makes worker threads, or null
+   * @param uncaughtExceptionHandler receives failures of detached tasks, or null
+   * @param blockingThreads which threads run the blocking path
+   * @throws IllegalArgumentException naming the first bad value
+   * @throws NullPointerException if a required value is null
+   */
+  public SchedulerConfig(
+      int parallelism,
+      int maxThreads,
+      Duration keepAlive,
+      boolean preemption,
+      Duration preemptionThreshold,
+      Duration balancerInterval,
+      Duration spinBeforePark,
+      String threadNamePrefix,
+      @Nullable ThreadFactory threadFactory,
+      @Nullable UncaughtExceptionHandler uncaughtExceptionHandler,
+      BlockingThreads blockingThreads) {
+    this(parallelism, maxThreads, keepAlive, preemption, preemptionThreshold, balancerInterval,
+        spinBeforePark, threadNamePrefix, threadFactory, uncaughtExceptionHandler,
+        blockingThreads, null, false, null);
   }
 
   /**
@@ -111,7 +161,7 @@ public record SchedulerConfig(
       @Nullable UncaughtExceptionHandler uncaughtExceptionHandler) {
     this(parallelism, maxThreads, keepAlive, preemption, preemptionThreshold, balancerInterval,
         spinBeforePark, threadNamePrefix, threadFactory, uncaughtExceptionHandler,
-        BlockingThreads.AUTO);
+        BlockingThreads.AUTO, null, false, null);
   }
 
   /**

@@ -132,6 +132,94 @@ public final class Smolscale {
   }
 
   /**
+   * Spawns a named task on the global scheduler.
+   *
+   * @param name the task's name, not empty
+   * @param body the body
+   * @param <T> the result type
+   * @return the task's handle
+   * @throws NullPointerException if an argument is null
+   * @throws IllegalArgumentException if {@code name} is empty
+   * @see Scheduler#spawn(String, Callable)
+   */
+  public static <T> Task<T> spawn(String name, Callable<T> body) {
+    return global().spawn(name, body);
+  }
+
+  /**
+   * Spawns a named task with no result on the global scheduler.
+   *
+   * @param name the task's name, not empty
+   * @param body the body
+   * @return the task's handle
+   * @throws NullPointerException if an argument is null
+   * @throws IllegalArgumentException if {@code name} is empty
+   * @see Scheduler#spawn(String, Runnable)
+   */
+  public static Task<Void> spawn(String name, Runnable body) {
+    return global().spawn(name, body);
+  }
+
+  /**
+   * Spawns a named task with no result whose body may throw a checked exception, on the global
+   * scheduler.
+   *
+   * @param name the task's name, not empty
+   * @param body the body
+   * @return the task's handle
+   * @throws NullPointerException if an argument is null
+   * @throws IllegalArgumentException if {@code name} is empty
+   * @see Scheduler#spawn(String, CheckedRunnable)
+   */
+  public static Task<Void> spawn(String name, CheckedRunnable body) {
+    return global().spawn(name, body);
+  }
+
+  /**
+   * Spawns a named task that is expected to block, on the global scheduler.
+   *
+   * @param name the task's name, not empty
+   * @param body the body
+   * @param <T> the result type
+   * @return the task's handle
+   * @throws NullPointerException if an argument is null
+   * @throws IllegalArgumentException if {@code name} is empty
+   * @see Scheduler#spawnBlocking(String, Callable)
+   */
+  public static <T> Task<T> spawnBlocking(String name, Callable<T> body) {
+    return global().spawnBlocking(name, body);
+  }
+
+  /**
+   * Spawns a named task with no result that is expected to block, on the global scheduler.
+   *
+   * @param name the task's name, not empty
+   * @param body the body
+   * @return the task's handle
+   * @throws NullPointerException if an argument is null
+   * @throws IllegalArgumentException if {@code name} is empty
+   * @see Scheduler#spawnBlocking(String, Runnable)
+   */
+  public static Task<Void> spawnBlocking(String name, Runnable body) {
+    return global().spawnBlocking(name, body);
+  }
+
+  /**
+   * Spawns a named task with no result that is expected to block and may throw a checked
+   * exception, on the global scheduler.
+   *
+   * @param name the task's name, not empty
+   * @param body the body
+   * @return the task's handle
+   * @throws NullPointerException if an argument is null
+   * @throws IllegalArgumentException if {@code name} is empty
+   * @see Scheduler#spawnBlocking(String, CheckedRunnable)
+   */
+  public static Task<Void> spawnBlocking(String name, CheckedRunnable body) {
+    return global().spawnBlocking(name, body);
+  }
+
+  /**
    * Spawns an asynchronous task on the global scheduler.
    *
    * @param body supplies the stage

@@ -138,6 +138,16 @@ public interface Task<T> extends Future<T>, CompletionStage<T> {
   }
 
   /**
+   * The name the task was spawned with ({@link Scheduler#spawn(String, Callable)} and the other
+   * named spawns), kept for the task's whole life.
+   *
+   * @return the name, or null for an unnamed task
+   */
+  default @Nullable String name() {
+    return null;
+  }
+
+  /**
    * The task's current status.
    *
    * @return the status; never null

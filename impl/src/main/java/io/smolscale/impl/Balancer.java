@@ -310,10 +310,24 @@ final class Balancer implements Runnable {
                 + " nothing runs until a blocked task returns (if they wait for the queued work,"
                 + " never). Raise maxThreads, or run the blocking calls with"
                 + " spawnBlocking/blockingExecutor on a scheduler of their own. Reported once per"
-                + " episode.",
+                + " episode.{4}",
             prefix,
             pool.ctl.threads(),
             lastedNanos / 1_000_000L,
-            pool.global.size());
+            pool.global.size(),
+            runningNames());
+  }
+
+  /** The named tasks the workers are in, for the starvation warning: " Named tasks running: a, b." */
+  private String runningNames() {
+    java.util.StringJoiner names = new java.util.StringJoiner(", ", " Named tasks running: ", ".");
+    names.setEmptyValue("");
+    for (Worker w : pool.lifecycle.workers()) {
+      String n = w.runningName();
+      if (n != null) {
+        names.add(n);
+      }
+    }
+    return names.toString();
   }
 }

@@ -2,6 +2,7 @@ package io.smolscale.impl;
 
 import io.smolscale.impl.jfr.JfrEvents;
 import io.smolscale.impl.queue.CountingQueue;
+import io.smolscale.impl.task.DecoratedRunnable;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -173,7 +174,8 @@ final class Blocking {
     if (moved > 0) {
       pool.counters.balancerMoves.add(moved);
     }
-    JfrEvents.workerBlocked(pool.config.threadNamePrefix(), w.thread, cause, stalledNanos, moved);
+    JfrEvents.workerBlocked(
+        pool.config.threadNamePrefix(), w.thread, cause, stalledNanos, moved, w.runningName());
     if (!pool.global.isEmpty()) {
       pool.wakeOne();
     }
@@ -475,7 +477,8 @@ final class Blocking {
    * @return its body if it is a {@link Declared} task, else {@code r}
    */
   static Runnable unwrap(Runnable r) {
-    return r instanceof Declared ? ((Declared) r).body : r;
+    Runnable u = r instanceof Declared ? ((Declared) r).body : r;
+    return u instanceof DecoratedRunnable ? ((DecoratedRunnable) u).task() : u;
   }
 
   /** Step 2: counts the worker again if a slot is free; owner only. */

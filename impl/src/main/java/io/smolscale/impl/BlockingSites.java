@@ -1,5 +1,6 @@
 package io.smolscale.impl;
 
+import io.smolscale.impl.task.DecoratedRunnable;
 import io.smolscale.impl.task.TaskImpl;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -224,6 +225,9 @@ final class BlockingSites {
   static @Nullable Class<?> siteClassOf(@Nullable Runnable task) {
     if (task == null || task instanceof Blocking.Declared) {
       return null;
+    }
+    if (task instanceof DecoratedRunnable) {
+      return ((DecoratedRunnable) task).task().getClass(); // the runnable's, not the decorator's
     }
     return task instanceof TaskImpl ? ((TaskImpl<?>) task).bodyClass() : task.getClass();
   }

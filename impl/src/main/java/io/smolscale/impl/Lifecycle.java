@@ -11,6 +11,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
@@ -49,6 +50,17 @@ import org.checkerframework.checker.nullness.qual.Nullable;
 final class Lifecycle {
   private final Pool pool;
   private final CountDownLatch terminated = new CountDownLatch(1);
+
+  /**
+   * Runs once, as the scheduler terminates, just before {@link #isTerminated} turns true; set before the scheduler runs its first task (the
+   * provider sets it as it builds the scheduler). Taken with a getAndSet, so that it runs once
+   * even if two threads reach termination.
+   */
+  private final AtomicReference<@Nullable Runnable> onTerminated = new AtomicReference<>();
+
+  /** Set by the one thread that terminates (see {@link #failQueuedAndTerminate}). */
+  private final java.util.concurrent.atomic.AtomicBoolean terminating =
+      new java.util.concurrent.atomic.AtomicBoolean();
   private final AtomicInteger workerIds = new AtomicInteger();
   private final Object registryLock = new Object();
 
@@ -394,10 +406,34 @@ final class Lifecycle {
   }
 
   private void failQueuedAndTerminate() {
+    // shutdown() and the last worker's exit may both get here: one terminates, so that the hook
+    // has run before anyone sees the latch open.
+    if (!terminating.compareAndSet(false, true)) {
+      return;
+    }
     if (!pool.global.isEmpty() || pool.blocking.hasWaiting()) {
       failQueued();
     }
+    // Before the latch: whoever sees the scheduler terminated sees the hook's effect (no bean).
+    Runnable hook = onTerminated.getAndSet(null);
+    if (hook != null) {
+      try {
+        hook.run();
+      } catch (Throwable t) {
+        pool.reportUncaught(t);
+      }
+    }
     terminated.countDown();
+  }
+
+  /**
+   * Sets what runs once as the scheduler terminates (before awaitTermination returns); call
+   * before its first task.
+   *
+   * @param hook what to run, on the terminating thread; it should not throw
+   */
+  void onTermination(Runnable hook) {
+    onTerminated.set(hook);
   }
 
   /**

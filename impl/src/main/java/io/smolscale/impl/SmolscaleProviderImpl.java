@@ -50,7 +50,21 @@ public final class SmolscaleProviderImpl implements SmolscaleProvider {
 
   @Override
   public Scheduler newScheduler(SchedulerConfig config) {
-    return new WorkBalancingScheduler(config, false);
+    WorkBalancingScheduler s = new WorkBalancingScheduler(config, false);
+    String jmxName = config.jmxName();
+    if (jmxName != null) {
+      // Asked for by name, so a bean that cannot be registered is the caller's error, unlike the
+      // global scheduler's (best effort): two schedulers given one name would otherwise leave
+      // the second invisible without a word.
+      if (!SchedulerJmx.register(s, jmxName)) {
+        throw new IllegalStateException(
+            "cannot register the MXBean " + SchedulerJmx.objectName(jmxName)
+                + ": the name is taken, or this JVM has no platform MBean server");
+      }
+      // The bean holds the scheduler: it goes when the scheduler terminates, not before.
+      s.onTermination(() -> SchedulerJmx.unregister(jmxName));
+    }
+    return s;
   }
 
   @Override

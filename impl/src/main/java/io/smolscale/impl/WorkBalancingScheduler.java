@@ -7,8 +7,10 @@ import io.smolscale.Scheduler;
 import io.smolscale.SchedulerConfig;
 import io.smolscale.Stats;
 import io.smolscale.Task;
+import io.smolscale.TaskDecorator;
 import io.smolscale.impl.queue.GlobalQueue;
 import io.smolscale.impl.task.Compensator;
+import io.smolscale.impl.task.DecoratedRunnable;
 import io.smolscale.impl.task.JoinSetImpl;
 import io.smolscale.impl.task.NurseryImpl;
 import io.smolscale.impl.task.StageFuture;
@@ -56,6 +58,14 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * try-lock), cancels the queued tasks and interrupts the workers; {@link #close()} has JDK 19+
  * {@code ExecutorService.close()}'s contract on every JDK. Termination itself is {@link
  * Lifecycle}'s.
+ *
+ * <p>Decoration ({@code TaskDecorator}) happens here and in {@code TaskImpl}'s factories, at the
+ * API's doors only: {@link #execute} and the blocking executor decorate a raw runnable ({@code
+ * DecoratedRunnable}), a task is decorated when it is made (it asks {@link #taskDecorator()}),
+ * and the machinery behind the doors ({@code Pool.dispatch}, the balancer, the blocking path)
+ * never decorates, so a task moved around keeps its one decoration. Everything a decorator
+ * captured is published to the running thread by the queue's release/acquire hand-off, the same
+ * edge that publishes the task.
  */
 public final class WorkBalancingScheduler extends AbstractExecutorService
     implements Scheduler, Compensator {
@@ -70,8 +80,15 @@ public final class WorkBalancingScheduler extends AbstractExecutorService
    */
   public WorkBalancingScheduler(SchedulerConfig config, boolean global) {
     this.pool = new Pool(Objects.requireNonNull(config, "config"), global);
-    this.blockingExecutor = new BlockingExecutor(pool);
+    this.decorator = config.taskDecorator();
+    this.namesInThreads = config.taskNamesInThreads();
+    this.blockingExecutor = new BlockingExecutor(pool, decorator);
   }
+
+  /** The config's decorator, in a field of its own: read on every spawn and execute. */
+  private final @Nullable TaskDecorator decorator;
+
+  private final boolean namesInThreads;
 
   /** {@link #blockingExecutor()}: made once, so that every call returns the same instance. */
   private final BlockingExecutor blockingExecutor;
@@ -79,14 +96,16 @@ public final class WorkBalancingScheduler extends AbstractExecutorService
   /** The blocking path as an executor: the run state, then {@link Blocking#submit}. */
   private static final class BlockingExecutor implements Executor {
     private final Pool pool;
+    private final @Nullable TaskDecorator decorator;
     /**
      * Made here: toString may not call the config's accessors (the Lock Checker sees a method of
      * another compilation unit as possibly taking locks, and toString must be lock-free).
      */
     private final String name;
 
-    BlockingExecutor(Pool pool) {
+    BlockingExecutor(Pool pool, @Nullable TaskDecorator decorator) {
       this.pool = pool;
+      this.decorator = decorator;
       this.name = "blocking executor of " + pool.config.threadNamePrefix() + "*";
     }
 
@@ -96,13 +115,25 @@ public final class WorkBalancingScheduler extends AbstractExecutorService
       if (!pool.isRunning()) {
         throw new RejectedExecutionException("scheduler is shut down");
       }
-      pool.blocking.submit(task);
+      TaskDecorator d = decorator;
+      pool.blocking.submit(
+          d == null || task instanceof TaskImpl ? task : new DecoratedRunnable(task, d, pool.reporter));
     }
 
     @Override
     public String toString(@GuardSatisfied BlockingExecutor this) {
       return name;
     }
+  }
+
+  /**
+   * Sets what runs once this scheduler has terminated (the provider removes a private
+   * scheduler's MXBean so). Call before the first task.
+   *
+   * @param hook what to run, on the thread that terminates the scheduler
+   */
+  public void onTermination(Runnable hook) {
+    pool.lifecycle.onTermination(Objects.requireNonNull(hook, "hook"));
   }
 
   /** The machinery, for the mechanism tests of this package. */
@@ -116,7 +147,47 @@ public final class WorkBalancingScheduler extends AbstractExecutorService
     if (!pool.isRunning()) {
       throw new RejectedExecutionException("scheduler is shut down");
     }
+    // Kept apart so that this method stays small (it is inlined into every hand-off): with no
+    // decorator, one field load and a branch.
+    pool.dispatch(decorator == null ? task : decorateRaw(task));
+  }
+
+  /** A raw runnable in its decoration; a TaskImpl was decorated when it was made (its factory). */
+  private Runnable decorateRaw(Runnable task) {
+    TaskDecorator d = decorator;
+    return d == null || task instanceof TaskImpl
+        ? task
+        : new DecoratedRunnable(task, d, pool.reporter);
+  }
+
+  /** {@link #execute} of a runnable that is already decorated (or must not be): no decoration. */
+  private void executeUndecorated(Runnable task) {
+    if (!pool.isRunning()) {
+      throw new RejectedExecutionException("scheduler is shut down");
+    }
     pool.dispatch(task);
+  }
+
+  /** The decoration {@link #execute} would give {@code task}, done now, on this thread. */
+  private Runnable decorateNow(Runnable task) {
+    TaskDecorator d = decorator;
+    return d == null ? task : new DecoratedRunnable(task, d, pool.reporter);
+  }
+
+  @Override
+  public @Nullable TaskDecorator taskDecorator() {
+    return decorator;
+  }
+
+  @Override
+  public boolean taskNamesInThreads() {
+    return namesInThreads;
+  }
+
+  @Override
+  public @Nullable String swapRunningName(@Nullable String name) {
+    Worker w = Worker.current();
+    return w == null ? null : w.swapRunningName(name);
   }
 
   /**
@@ -167,6 +238,29 @@ public final class WorkBalancingScheduler extends AbstractExecutorService
   }
 
   @Override
+  public <T> Task<T> spawn(String name, Callable<T> body) {
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(body, "body");
+    TaskImpl<T> task = TaskImpl.ofCallable(this, pool.reporter, body, name);
+    execute(task);
+    return task;
+  }
+
+  @Override
+  public Task<Void> spawn(String name, Runnable body) {
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(body, "body");
+    TaskImpl<Void> task = TaskImpl.ofRunnable(this, pool.reporter, body, name);
+    execute(task);
+    return task;
+  }
+
+  @Override
+  public Task<Void> spawn(String name, CheckedRunnable body) {
+    return spawn(name, (Runnable) body);
+  }
+
+  @Override
   public <T> Task<T> spawnAsync(Supplier<? extends CompletionStage<T>> body) {
     Objects.requireNonNull(body, "body");
     TaskImpl<T> task = TaskImpl.ofAsync(this, pool.reporter, body);
@@ -193,6 +287,29 @@ public final class WorkBalancingScheduler extends AbstractExecutorService
   @Override
   public Task<Void> spawnBlocking(CheckedRunnable body) {
     return spawnBlocking((Runnable) body);
+  }
+
+  @Override
+  public <T> Task<T> spawnBlocking(String name, Callable<T> body) {
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(body, "body");
+    TaskImpl<T> task = TaskImpl.ofCallable(this, pool.reporter, body, name);
+    executeBlocking(task);
+    return task;
+  }
+
+  @Override
+  public Task<Void> spawnBlocking(String name, Runnable body) {
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(body, "body");
+    TaskImpl<Void> task = TaskImpl.ofRunnable(this, pool.reporter, body, name);
+    executeBlocking(task);
+    return task;
+  }
+
+  @Override
+  public Task<Void> spawnBlocking(String name, CheckedRunnable body) {
+    return spawnBlocking(name, (Runnable) body);
   }
 
   @Override
@@ -261,12 +378,14 @@ public final class WorkBalancingScheduler extends AbstractExecutorService
     if (nanos >= Durations.FOREVER) {
       return done; // never: a timer that never fires would only keep the timer thread alive
     }
-    Runnable complete = () -> done.complete(null);
+    // Decorated here, on the caller's thread: decorated on the timer thread, the dependents
+    // would see the timer thread's (empty) context instead of the caller's.
+    Runnable complete = decorateNow(() -> done.complete(null));
     timer.scheduleFor(
         done,
         () -> {
           try {
-            execute(complete);
+            executeUndecorated(complete);
           } catch (RejectedExecutionException e) {
             done.completeExceptionally(e);
           }

@@ -81,6 +81,10 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  *       predictor's cost per task"). Missed (the owner read its mark between the CAS and this
  *       store) it loses one verdict; late (after the owner moved on) it scores the next marked
  *       task once: a heuristic's noise, nothing else.
+ *   <li>{@code runningName}: the name of the named task running here, or null; opaque stores by
+ *       the owner, and only around a named task (so unnamed tasks pay no store, for the reason
+ *       above), opaque loads by the monitor for its Flight Recorder event and the starvation
+ *       warning. Display only: a stale name costs a wrong label, never a decision.
  *   <li>{@code tid}: the kernel thread id, written once by the owner at start, volatile.
  *   <li>the {@code IdleSet.Node} hand-off, while the worker is a spare: see {@link Spares}.
  * </ul>
@@ -107,6 +111,7 @@ final class Worker extends IdleSet.Node implements Runnable {
   private static final VarHandle BLOCKED;
   private static final VarHandle LOCAL_PUSHES;
   private static final VarHandle VERDICT_PENDING;
+  private static final VarHandle RUNNING_NAME;
 
   static {
     try {
@@ -115,6 +120,7 @@ final class Worker extends IdleSet.Node implements Runnable {
       BLOCKED = l.findVarHandle(Worker.class, "blocked", boolean.class);
       LOCAL_PUSHES = l.findVarHandle(Worker.class, "localPushes", long.class);
       VERDICT_PENDING = l.findVarHandle(Worker.class, "verdictPending", boolean.class);
+      RUNNING_NAME = l.findVarHandle(Worker.class, "runningName", String.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
@@ -177,6 +183,9 @@ final class Worker extends IdleSet.Node implements Runnable {
   /** The monitor's mark was a verdict to score when the task returns (see the class comment). */
   private boolean verdictPending;
 
+  /** The running named task's name (see the class comment). */
+  private @Nullable String runningName;
+
   /**
    * This worker's kernel thread id, or -1: written once by the owner at start ({@link
    * JvmClocks#currentTid}), read by the monitor (volatile) for the system-call guard.
@@ -203,6 +212,28 @@ final class Worker extends IdleSet.Node implements Runnable {
       return ((WorkerThread) t).worker;
     }
     return CURRENT.get();
+  }
+
+  /**
+   * Notes the name of the named task that starts or ends on this worker; owner only.
+   *
+   * @param name the name, or the value to restore
+   * @return the name noted before
+   */
+  @SuppressWarnings("argument") // the checker's VarHandle stub takes no null; the field may be null
+  @Nullable String swapRunningName(@Nullable String name) {
+    String before = (String) RUNNING_NAME.getOpaque(this);
+    RUNNING_NAME.setOpaque(this, name);
+    return before;
+  }
+
+  /**
+   * The running named task's name, for diagnostics; any thread.
+   *
+   * @return the name, or null if the task running here (if any) has none
+   */
+  @Nullable String runningName() {
+    return (String) RUNNING_NAME.getOpaque(this);
   }
 
   long seqOpaque() {

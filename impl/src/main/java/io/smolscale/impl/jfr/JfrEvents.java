@@ -50,9 +50,10 @@ public final class JfrEvents {
       @Nullable Thread worker,
       BlockCause cause,
       long stalledNanos,
-      int tasksMoved) {
+      int tasksMoved,
+      @Nullable String taskName) {
     if (AVAILABLE && Emit.recorderStarted()) {
-      Emit.workerBlocked(scheduler, worker, cause.label, stalledNanos, tasksMoved);
+      Emit.workerBlocked(scheduler, worker, cause.label, stalledNanos, tasksMoved, taskName);
     }
   }
 
@@ -151,12 +152,14 @@ public final class JfrEvents {
         @Nullable Thread worker,
         String cause,
         long stalledNanos,
-        int moved) {
+        int moved,
+        @Nullable String taskName) {
       WorkerBlockedEvent e = new WorkerBlockedEvent();
       if (e.shouldCommit()) {
         StackTraceElement[] st = worker == null ? new StackTraceElement[0] : worker.getStackTrace();
         e.stalled = stalledNanos;
         e.task = describe(st);
+        e.taskName = taskName == null ? "" : taskName;
         e.stack = topFrames(st);
         fill(e, scheduler, worker, cause, moved).commit();
       }

@@ -10,7 +10,8 @@ import jdk.jfr.Timespan;
  * Cause: waiting (seen parked, sleeping or waiting on two ticks), syscall (RUNNABLE with its CPU
  * time standing still: a socket read), computing (inside one task past the preemption threshold
  * while work waited), compensation, or declared (a blocking-path body that found no thread of its
- * own). It names the task and the worker's top stack frames.
+ * own). It names the task (its body's class and, if it has one, its name) and the worker's top
+ * stack frames.
  */
 @Name("io.smolscale.WorkerBlocked")
 @Label("Worker Blocked")
@@ -29,6 +30,11 @@ final class WorkerBlockedEvent extends WorkerEvent {
       "What blocked: the class of the task body's code (a lambda's declaring class; a raw"
           + " runnable's class), from the worker's stack")
   String task = "";
+
+  @Label("Task Name")
+  @Description("The name the blocked task was spawned with (Scheduler.spawn(name, body)), empty"
+      + " for an unnamed task")
+  String taskName = "";
 
   @Label("Stack")
   @Description("The blocked worker's top stack frames when it was marked, one per line")

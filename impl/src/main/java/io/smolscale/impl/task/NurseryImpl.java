@@ -78,6 +78,9 @@ public final class NurseryImpl implements Nursery {
 
   private @Nullable Throwable firstFailure;
 
+  /** The name of the child whose failure is firstFailure, if it had one (guarded by lock). */
+  private @Nullable String firstFailedName;
+
   private final List<Throwable> laterFailures = new ArrayList<>();
 
   private volatile @Nullable ScheduledFuture<?> deadlineTimer;
@@ -137,6 +140,37 @@ public final class NurseryImpl implements Nursery {
   @Override
   public Task<Void> spawn(CheckedRunnable body, ErrorPolicy policy) {
     return spawn((Runnable) body, policy);
+  }
+
+  @Override
+  public <T> Task<T> spawn(String name, Callable<T> body, ErrorPolicy policy) {
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(body, "body");
+    return adopt(TaskImpl.ofCallable(pool, reporter, body, name), policy);
+  }
+
+  @Override
+  public <T> Task<T> spawn(String name, Callable<T> body) {
+    return spawn(name, body, ErrorPolicy.PROPAGATE);
+  }
+
+  @Override
+  public Task<Void> spawn(String name, CheckedRunnable body, ErrorPolicy policy) {
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(body, "body");
+    return adopt(TaskImpl.ofRunnable(pool, reporter, body, name), policy);
+  }
+
+  @Override
+  public Task<Void> spawn(String name, CheckedRunnable body) {
+    return spawn(name, body, ErrorPolicy.PROPAGATE);
+  }
+
+  @Override
+  public Task<Void> spawn(String name, Runnable body) {
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(body, "body");
+    return adopt(TaskImpl.ofRunnable(pool, reporter, body, name), ErrorPolicy.PROPAGATE);
   }
 
   @Override
@@ -203,6 +237,7 @@ public final class NurseryImpl implements Nursery {
       if (propagate != null) {
         if (firstFailure == null) {
           firstFailure = propagate;
+          firstFailedName = child.name();
           toCancel = new ArrayList<>(children);
         } else {
           laterFailures.add(propagate);
@@ -223,18 +258,20 @@ public final class NurseryImpl implements Nursery {
 
   private void finish() {
     Throwable first;
+    @Nullable String firstName;
     List<Throwable> later;
     String reason;
     boolean wasCancelled;
     synchronized (lock) {
       first = firstFailure;
+      firstName = firstFailedName;
       later = new ArrayList<>(laterFailures);
       wasCancelled = cancelled;
       reason = cancelReason;
     }
     stopTimer();
     if (first != null) {
-      ChildFailedException e = new ChildFailedException(first);
+      ChildFailedException e = new ChildFailedException(firstName, first);
       later.forEach(e::addSuppressed);
       outcome.completeExceptionally(e);
     } else if (wasCancelled) {

@@ -2,6 +2,7 @@ package io.smolscale.impl.task;
 
 import io.smolscale.CheckedRunnable;
 import io.smolscale.Task;
+import io.smolscale.TaskDecorator;
 import io.smolscale.TimeoutCancellationException;
 import io.smolscale.impl.util.Durations;
 import io.smolscale.impl.util.SharedTimer;
@@ -79,6 +80,13 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * the body's completion race only on the result's CAS, as any cancel does, so nothing new is
  * shared.
  *
+ * <p>Decoration ({@link TaskDecorator}) and names are fixed at creation, on the spawning thread.
+ * A decorated task's body is a {@code Decorated} holding the real body; the decorator is called
+ * with it once, in the factory, and the runnable it returns is what {@code run()} runs, with
+ * everything it captured published by the queue hand-off like the body itself. The body still
+ * runs through the state machine above: decoration changes what happens between the RUNNING CAS
+ * and the FINISHED CAS, nothing else. A named task is a {@link NamedTask}.
+ *
  * <p>Stopped, not just done: a task cancelled while it runs is done at once, but its body is
  * still unwinding on its worker. A nursery must not let {@code close()} return before that, so
  * {@link #whenStopped} counts two events, the result's completion and the end of the body
@@ -87,7 +95,7 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  *
  * @param <T> the result type
  */
-public final class TaskImpl<T> extends StageFuture<T> implements Task<T>, RunnableFuture<T> {
+public class TaskImpl<T> extends StageFuture<T> implements Task<T>, RunnableFuture<T> {
   private static final int NEW = 0;
   private static final int RUNNING = 1;
   private static final int FINISHED = 2;
@@ -98,6 +106,7 @@ public final class TaskImpl<T> extends StageFuture<T> implements Task<T>, Runnab
   private static final byte KIND_RUNNABLE = 1; // completes with null; a fixed result is a Callable
   private static final byte KIND_ASYNC = 2;
   private static final byte KIND_CHECKED = 3; // a CheckedRunnable: runChecked, failure unwrapped
+  private static final byte KIND_DECORATED = 4; // a Decorated, around a body of another kind
 
   private static final VarHandle RUN_STATE;
   private static final VarHandle DETACHED;
@@ -155,14 +164,118 @@ public final class TaskImpl<T> extends StageFuture<T> implements Task<T>, Runnab
   /** How many of the two stop events (completion, body ended) have happened. */
   private volatile int stopEvents;
 
-  private TaskImpl(Compensator scheduler, Consumer<Throwable> uncaught, Object body, byte kind) {
+  TaskImpl(
+      Compensator scheduler,
+      Consumer<Throwable> uncaught,
+      Object body,
+      byte kind,
+      Class<?> bodyClass) {
     super(scheduler);
     this.uncaught = uncaught;
+    this.body = body;
+    this.bodyClass = bodyClass;
+    this.kind = kind;
+  }
+
+  /**
+   * Every factory ends here: the decoration and the name are decided once, at creation, so that
+   * an unnamed, undecorated task (the common case) costs exactly what it did before either
+   * existed: one null check of the scheduler's decorator, and no field of its own.
+   */
+  private static <T> TaskImpl<T> create(
+      Compensator scheduler,
+      Consumer<Throwable> uncaught,
+      Object body,
+      byte kind,
+      @Nullable String name) {
     // Checked here too, not only in spawn: AbstractExecutorService.invokeAll/invokeAny reach us
     // through newTaskFor, and a task with no body would never complete (run() skips it).
-    this.body = Objects.requireNonNull(body, "body");
-    this.bodyClass = body.getClass();
-    this.kind = kind;
+    Objects.requireNonNull(body, "body");
+    Class<?> site = body.getClass();
+    TaskDecorator decorator = scheduler.taskDecorator();
+    if (decorator == null) {
+      return name == null
+          ? new TaskImpl<>(scheduler, uncaught, body, kind, site)
+          : new NamedTask<>(scheduler, uncaught, body, kind, site, name);
+    }
+    return createDecorated(scheduler, uncaught, body, kind, name, site, decorator);
+  }
+
+  /** {@link #create} with a decorator: apart, so that the common path stays small. */
+  private static <T> TaskImpl<T> createDecorated(
+      Compensator scheduler,
+      Consumer<Throwable> uncaught,
+      Object body,
+      byte kind,
+      @Nullable String name,
+      Class<?> site,
+      TaskDecorator decorator) {
+    Decorated inner = new Decorated(body, kind);
+    TaskImpl<T> task =
+        name == null
+            ? new TaskImpl<>(scheduler, uncaught, inner, KIND_DECORATED, site)
+            : new NamedTask<>(scheduler, uncaught, inner, KIND_DECORATED, site, name);
+    inner.task = task;
+    // On the spawning thread, before the task is queued: the queue's release publishes both
+    // plain fields of inner (and whatever the decorator captured) to the worker.
+    inner.around = Objects.requireNonNull(decorator.decorate(inner), "taskDecorator returned null");
+    return task;
+  }
+
+  /**
+   * A decorated task's body: the runnable a {@link TaskDecorator} is given. Running it runs the
+   * real body and completes the task, inside whatever the decorator set up around it, so that
+   * dependents that run on completion see the same context; it never throws, so a decorator that
+   * swallows exceptions cannot swallow a task's failure. {@code ran} tells the task afterwards
+   * whether the decorator kept its promise to run it. All fields are confined to the spawning
+   * thread until the task is queued and to the running thread afterwards (plain fields).
+   */
+  private static final class Decorated implements Runnable {
+    final Object body;
+    final byte kind;
+    @Nullable TaskImpl<?> task;
+    @Nullable Runnable around;
+    boolean ran;
+
+    Decorated(Object body, byte kind) {
+      this.body = body;
+      this.kind = kind;
+    }
+
+    @Override
+    public void run() {
+      TaskImpl<?> t = task;
+      if (t == null) { // set by the factory before the decorator saw this object
+        throw new IllegalStateException("a decorated body ran before its task was made");
+      }
+      if (ran) {
+        throw new IllegalStateException("the task decorator ran the task twice: " + t);
+      }
+      if (t.runner != Thread.currentThread()) {
+        // Run from decorate() itself, or handed to another thread: outside the task's run state
+        // machine, where a cancel could not see or interrupt it. runner is this thread's own
+        // write when the run is legitimate, so a plain read decides.
+        throw new IllegalStateException(
+            "the task decorator must run the task on the thread that runs its runnable: " + t);
+      }
+      ran = true;
+      t.invokeCatching(body, kind);
+    }
+
+    @Override
+    public String toString(@GuardSatisfied Decorated this) {
+      return "decorated " + body.getClass().getName();
+    }
+  }
+
+  /**
+   * The task's name; an unnamed task has none ({@link NamedTask} overrides this).
+   *
+   * @return null
+   */
+  @Override
+  public @Nullable String name() {
+    return null;
   }
 
   /**
@@ -187,7 +300,26 @@ public final class TaskImpl<T> extends StageFuture<T> implements Task<T>, Runnab
    */
   public static <T> TaskImpl<T> ofCallable(
       Compensator scheduler, Consumer<Throwable> uncaught, Callable<T> body) {
-    return new TaskImpl<>(scheduler, uncaught, body, KIND_CALLABLE);
+    return create(scheduler, uncaught, body, KIND_CALLABLE, null);
+  }
+
+  /**
+   * A task that runs a {@link Callable}, with a name (see {@link Task#name()}).
+   *
+   * @param scheduler runs it and its async continuations
+   * @param uncaught receives the failure of a detached task
+   * @param body the body
+   * @param name the name, or null for none
+   * @param <T> the result type
+   * @return the task, not yet queued
+   * @throws IllegalArgumentException if {@code name} is empty
+   */
+  public static <T> TaskImpl<T> ofCallable(
+      Compensator scheduler,
+      Consumer<Throwable> uncaught,
+      Callable<T> body,
+      @Nullable String name) {
+    return create(scheduler, uncaught, body, KIND_CALLABLE, checkName(name));
   }
 
   /**
@@ -205,14 +337,41 @@ public final class TaskImpl<T> extends StageFuture<T> implements Task<T>, Runnab
   public static <T> TaskImpl<T> ofRunnable(
       Compensator scheduler, Consumer<Throwable> uncaught, Runnable body, @Nullable T result) {
     if (result == null) {
-      // Told apart here, not by the overload that spawned it: a CheckedRunnable held in a
-      // Runnable variable fails with its own exception too, as its javadoc promises.
-      byte kind = body instanceof CheckedRunnable ? KIND_CHECKED : KIND_RUNNABLE;
-      return new TaskImpl<>(scheduler, uncaught, body, kind);
+      return ofRunnable(scheduler, uncaught, body, (String) null);
     }
     // A non-null fixed result (only ExecutorService.submit(Runnable, T) asks for one) costs an
-    // adapter here rather than a field in every task.
-    return new TaskImpl<>(scheduler, uncaught, Executors.callable(body, result), KIND_CALLABLE);
+    // adapter here rather than a field in every task (its site is the adapter's class).
+    Objects.requireNonNull(body, "body");
+    TaskImpl<T> t = create(scheduler, uncaught, Executors.callable(body, result), KIND_CALLABLE,
+        null);
+    return t;
+  }
+
+  /**
+   * A task that runs a {@link Runnable} and completes with null, with a name; a {@link
+   * CheckedRunnable} is run through {@link CheckedRunnable#runChecked()}.
+   *
+   * @param scheduler runs it and its async continuations
+   * @param uncaught receives the failure of a detached task
+   * @param body the body
+   * @param name the name, or null for none
+   * @param <T> the result type (Void)
+   * @return the task, not yet queued
+   * @throws IllegalArgumentException if {@code name} is empty
+   */
+  public static <T> TaskImpl<T> ofRunnable(
+      Compensator scheduler, Consumer<Throwable> uncaught, Runnable body, @Nullable String name) {
+    // Told apart here, not by the overload that spawned it: a CheckedRunnable held in a
+    // Runnable variable fails with its own exception too, as its javadoc promises.
+    byte kind = body instanceof CheckedRunnable ? KIND_CHECKED : KIND_RUNNABLE;
+    return create(scheduler, uncaught, body, kind, checkName(name));
+  }
+
+  private static @Nullable String checkName(@Nullable String name) {
+    if (name != null && name.isEmpty()) {
+      throw new IllegalArgumentException("task name must not be empty");
+    }
+    return name;
   }
 
   /**
@@ -228,11 +387,10 @@ public final class TaskImpl<T> extends StageFuture<T> implements Task<T>, Runnab
       Compensator scheduler,
       Consumer<Throwable> uncaught,
       Supplier<? extends CompletionStage<T>> body) {
-    return new TaskImpl<>(scheduler, uncaught, body, KIND_ASYNC);
+    return create(scheduler, uncaught, body, KIND_ASYNC, null);
   }
 
   @Override
-  @SuppressWarnings("unchecked") // body's type is fixed by the factory that set kind
   public void run() {
     Object b = body;
     if (b == null || runState != NEW) {
@@ -250,29 +408,10 @@ public final class TaskImpl<T> extends StageFuture<T> implements Task<T>, Runnab
         // comment), so the body does not start; the finally block below ends the run.
         return;
       }
-      switch (kind) {
-        case KIND_CALLABLE:
-          super.complete(((Callable<T>) b).call());
-          break;
-        case KIND_RUNNABLE:
-          ((Runnable) b).run();
-          completeValue(null);
-          break;
-        case KIND_CHECKED:
-          ((CheckedRunnable) b).runChecked();
-          completeValue(null);
-          break;
-        default:
-          CompletionStage<T> stage = ((Supplier<? extends CompletionStage<T>>) b).get();
-          if (stage == null) {
-            throw new NullPointerException("spawnAsync supplier returned null");
-          }
-          asyncStage = stage;
-          stage.whenComplete(this::completeFromStage);
-          if (isCancelled() && stage instanceof Future) {
-            ((Future<?>) stage).cancel(false);
-          }
-          break;
+      if (kind == KIND_DECORATED) {
+        runDecorated((Decorated) b);
+      } else {
+        invoke(b, kind);
       }
     } catch (Throwable e) {
       fail(e);
@@ -289,6 +428,71 @@ public final class TaskImpl<T> extends StageFuture<T> implements Task<T>, Runnab
         Thread.interrupted();
       }
       stopEvent();
+    }
+  }
+
+  /** Runs a body of any kind but DECORATED and completes the task with its outcome. */
+  @SuppressWarnings("unchecked") // body's type is fixed by the factory that set kind
+  private void invoke(Object b, byte k) throws Throwable {
+    switch (k) {
+      case KIND_CALLABLE:
+        super.complete(((Callable<T>) b).call());
+        break;
+      case KIND_RUNNABLE:
+        ((Runnable) b).run();
+        completeValue(null);
+        break;
+      case KIND_CHECKED:
+        ((CheckedRunnable) b).runChecked();
+        completeValue(null);
+        break;
+      default:
+        CompletionStage<T> stage = ((Supplier<? extends CompletionStage<T>>) b).get();
+        if (stage == null) {
+          throw new NullPointerException("spawnAsync supplier returned null");
+        }
+        asyncStage = stage;
+        stage.whenComplete(this::completeFromStage);
+        if (isCancelled() && stage instanceof Future) {
+          ((Future<?>) stage).cancel(false);
+        }
+        break;
+    }
+  }
+
+  /** {@link #invoke} for {@link Decorated}: the body's failure is the task's, never thrown. */
+  private void invokeCatching(Object b, byte k) {
+    try {
+      invoke(b, k);
+    } catch (Throwable e) {
+      fail(e);
+    }
+  }
+
+  /**
+   * Runs the decorator's runnable around the body. Before the body ran, whatever goes wrong is
+   * the task's failure (the decorator threw, or returned without running it: the task must not
+   * stay pending for ever); after, the task has its outcome, and an exception from the
+   * decorator's own clean-up goes to the scheduler's reporter, as a raw runnable's would.
+   */
+  private void runDecorated(Decorated d) {
+    Runnable around = d.around;
+    try {
+      if (around == null) { // set by the factory before the task was queued
+        throw new IllegalStateException("a decorated task ran before its decoration was made");
+      }
+      around.run();
+    } catch (Throwable e) {
+      if (d.ran) {
+        uncaught.accept(e);
+      } else {
+        fail(e);
+      }
+      return;
+    }
+    if (!d.ran) {
+      fail(new IllegalStateException(
+          "the task decorator's runnable returned without running the task"));
     }
   }
 
@@ -463,7 +667,12 @@ public final class TaskImpl<T> extends StageFuture<T> implements Task<T>, Runnab
     Status s = status();
     StringBuilder b =
         new StringBuilder("Task@").append(Integer.toHexString(System.identityHashCode(this)))
-            .append('[').append(s);
+            .append('[');
+    String n = name();
+    if (n != null) {
+      b.append("name=").append(n).append(", ");
+    }
+    b.append(s);
     if (s == Status.FAILED) {
       b.append(": ").append(failure());
     }

@@ -176,7 +176,10 @@ class BuilderConfigTest {
     p.setProperty("smolscale.balancerIntervalMicros", "1000000");
     p.setProperty("smolscale.threadNamePrefix", "props-");
     p.setProperty("smolscale.spinBeforeParkMicros", "0");
+    p.setProperty("smolscale.taskNamesInThreads", " true ");
     SchedulerConfig c = Scheduler.builder().fromProperties(p).toConfig();
+    assertTrue(c.taskNamesInThreads());
+    assertFalse(Scheduler.builder().toConfig().taskNamesInThreads());
     assertEquals(3, c.parallelism());
     assertEquals(12, c.maxThreads());
     assertEquals(Duration.ofMillis(250), c.keepAlive());
@@ -201,6 +204,7 @@ class BuilderConfigTest {
       "smolscale.balancerIntervalMicros=fast",
       "smolscale.balancerIntervalMicros=99999999999",
       "smolscale.spinBeforeParkMicros=short",
+      "smolscale.taskNamesInThreads=yes",
   })
   void unparsablePropertyIsRejectedNamingTheProperty(String key, String value) {
     Properties p = new Properties();

@@ -36,7 +36,8 @@ class JfrEventsTest {
   /**
    * Proves both events are emitted with the right fields: a task that queued three tasks and
    * then waits on a latch has its queue moved off and is marked blocked by the monitor ({@code
-   * waiting}, naming the task's body class and the latch wait among the top frames); a task that joins an unfinished task marks itself blocked ({@code compensation}).
+   * waiting}, naming the task's body class, its name and the latch wait among the top frames); a
+   * task that joins an unfinished task marks itself blocked ({@code compensation}, no name).
    * The tasks moved off the waiting worker, summed over its events, are exactly the three it
    * queued (nobody else could take them from its ring).
    */
@@ -60,6 +61,7 @@ class JfrEventsTest {
           CountDownLatch release = new CountDownLatch(1);
           Task<String> waiter =
               s.spawn(
+                  "latch waiter",
                   () -> {
                     for (int i = 0; i < 3; i++) {
                       s.execute(() -> {});
@@ -97,10 +99,12 @@ class JfrEventsTest {
                           && e.getLong("stalled") > 0
                           // what blocked: the body's class, and the wait in the top frames
                           && e.getString("task").startsWith(JfrEventsTest.class.getName())
+                          && e.getString("taskName").equals("latch waiter")
                           && e.getString("stack").contains("CountDownLatch.await")),
           () -> "no 'waiting' event naming the task for " + waitingWorker + ": " + blocked);
       assertTrue(
-          blocked.stream().anyMatch(e -> e.getString("cause").equals(BlockCause.COMPENSATION.label)),
+          blocked.stream().anyMatch(e -> e.getString("cause").equals(BlockCause.COMPENSATION.label)
+              && e.getString("taskName").isEmpty()), // the joiner has no name
           () -> "no 'compensation' event: " + blocked);
       for (RecordedEvent e : blocked) {
         assertEquals(PREFIX, e.getString("scheduler"));

@@ -138,4 +138,43 @@ class SchedulerJmxTest {
       assertThrows(IllegalArgumentException.class, () -> SchedulerJmx.objectName(""));
     }
   }
+
+  /**
+   * Proves the builder's jmxName registers the bean at build, refuses a second scheduler with the
+   * same name (the first keeps it), and that termination removes the bean.
+   */
+  @Test
+  void theBuilderOptionRegistersUntilTermination() throws Exception {
+    ObjectName on = SchedulerJmx.objectName("built-by-name");
+    Scheduler s = Scheduler.builder().parallelism(1).jmxName("built-by-name").build();
+    try {
+      assertTrue(SERVER.isRegistered(on));
+      s.spawn(() -> 1).join();
+      assertEquals(1L, SERVER.getAttribute(on, "Spawned"));
+      IllegalStateException taken = assertThrows(IllegalStateException.class,
+          () -> Scheduler.builder().jmxName("built-by-name").build());
+      assertTrue(taken.getMessage().contains("name=built-by-name"), taken.getMessage());
+      assertTrue(SERVER.isRegistered(on), "the refused second scheduler took the first's bean");
+    } finally {
+      s.close();
+    }
+    assertTrue(s.isTerminated());
+    assertFalse(SERVER.isRegistered(on), "termination left the bean");
+    // The name is free again.
+    try (Scheduler again = Scheduler.builder().jmxName("built-by-name").build()) {
+      assertTrue(SERVER.isRegistered(on));
+    }
+  }
+
+  /** Proves the builder refuses a name that is not plain or is the global scheduler's. */
+  @Test
+  void theBuilderRefusesBadNames() {
+    IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
+        () -> Scheduler.builder().jmxName("a,b=c"));
+    assertTrue(bad.getMessage().contains("a,b=c"), bad.getMessage());
+    IllegalArgumentException global = assertThrows(IllegalArgumentException.class,
+        () -> Scheduler.builder().jmxName("global"));
+    assertTrue(global.getMessage().contains("global"), global.getMessage());
+    assertThrows(NullPointerException.class, () -> Scheduler.builder().jmxName(null));
+  }
 }
