@@ -121,6 +121,92 @@ public interface Channel<T> {
   @Nullable T tryReceive();
 
   /**
+   * Runs {@code action} on every message, in order, until the channel is closed and drained: the
+   * receive loop, without the stack growth of a recursive {@code receive().thenCompose(loop)}
+   * (which overflows within a few thousand buffered messages). Messages available at once are
+   * taken in a plain loop; when none is, the loop waits with a {@link #receive()} and resumes as a
+   * task on the global scheduler. After 64 messages in a row it re-queues itself, so a busy
+   * consumer shares its worker. One call of the action at a time, each happening-before the next:
+   * the action needs no synchronisation of its own.
+   *
+   * <p>The stage completes normally once the channel is closed ({@link #close()}) and drained;
+   * exceptionally with the {@link ChannelClosedException} if it was closed with a cause ({@link
+   * #close(Throwable)}), or with what the action threw (the loop stops at that message; the
+   * channel stays open, for the caller to close or to loop again). Cancelling the stage stops the
+   * loop and withdraws its pending receive; a message the loop had already taken when the cancel
+   * came is still given to the action, so no message is lost.
+   *
+   * @param action what to do with each message
+   * @return the loop's stage, the caller's own to cancel
+   * @throws NullPointerException if {@code action} is null
+   */
+  default java.util.concurrent.CompletableFuture<Void> forEach(
+      java.util.function.Consumer<? super T> action) {
+    return forEach(action, Smolscale.executor());
+  }
+
+  /**
+   * {@link #forEach(java.util.function.Consumer)} with the loop's tasks on {@code executor}. The
+   * executor should run each task later, on some thread: one that runs it inline ({@code
+   * Runnable::run}) works, but its stack grows by a few frames per 64 messages. If the executor
+   * rejects a run, the stage fails with its {@code RejectedExecutionException} (a
+   * message already taken is given to the action on the rejecting thread first).
+   *
+   * @param action what to do with each message
+   * @param executor where the loop runs
+   * @return the loop's stage, the caller's own to cancel
+   * @throws NullPointerException if an argument is null
+   */
+  default java.util.concurrent.CompletableFuture<Void> forEach(
+      java.util.function.Consumer<? super T> action, java.util.concurrent.Executor executor) {
+    java.util.Objects.requireNonNull(action, "action");
+    java.util.Objects.requireNonNull(executor, "executor");
+    return new ChannelLoop<T>(this, action, executor).start();
+  }
+
+  /**
+   * Moves every message available now into {@code sink}, in order, without waiting ({@code
+   * BlockingQueue.drainTo}'s contract). A closed and drained channel moves none (it does not
+   * throw: test {@link #isClosed()} and {@link #size()} to tell the end).
+   *
+   * @param sink where to add them
+   * @return how many were moved
+   * @throws NullPointerException if {@code sink} is null
+   */
+  default int drainTo(java.util.Collection<? super T> sink) {
+    return drainTo(sink, Integer.MAX_VALUE);
+  }
+
+  /**
+   * Moves at most {@code max} messages available now into {@code sink}: see {@link
+   * #drainTo(java.util.Collection)}. If {@code sink.add} throws, the message it was given is lost
+   * to the channel (as with {@code BlockingQueue.drainTo}) and the exception propagates.
+   *
+   * @param sink where to add them
+   * @param max the most to move; zero or less moves none
+   * @return how many were moved
+   * @throws NullPointerException if {@code sink} is null
+   */
+  default int drainTo(java.util.Collection<? super T> sink, int max) {
+    java.util.Objects.requireNonNull(sink, "sink");
+    int moved = 0;
+    while (moved < max) {
+      T m;
+      try {
+        m = tryReceive();
+      } catch (ChannelClosedException e) {
+        break;
+      }
+      if (m == null) {
+        break;
+      }
+      sink.add(m);
+      moved++;
+    }
+    return moved;
+  }
+
+  /**
    * Closes the channel. Idempotent.
    *
    * @return true if this call closed it

@@ -174,7 +174,7 @@ public final class ArrayChannel<T> implements Channel<T> {
       return SENT;
     }
     if (outcome == CLOSED) {
-      return CompletableFuture.failedFuture(closedForSend());
+      return WaitingFuture.failed(closedForSend());
     }
     @SuppressWarnings("unchecked") // place returns a SendWaiter when asked to queue
     CompletionStage<Void> waiter = (CompletionStage<Void>) outcome;
@@ -251,12 +251,12 @@ public final class ArrayChannel<T> implements Channel<T> {
       }
     }
     if (message == null) {
-      return CompletableFuture.failedFuture(closedForReceive());
+      return WaitingFuture.failed(closedForReceive());
     }
     if (admitted != null) {
       admitted.completeAdmitted();
     }
-    return CompletableFuture.completedFuture(message);
+    return WaitingFuture.completed(message);
   }
 
   /**
@@ -539,7 +539,7 @@ public final class ArrayChannel<T> implements Channel<T> {
    * The shared stage of sends accepted at once. Completed at construction; {@code obtrude*}, the
    * only way to change a completed future, is refused so that no caller can alter it for others.
    */
-  private static final class CompletedSend extends CompletableFuture<Void> {
+  private static final class CompletedSend extends WaitingFuture<Void> {
     @SuppressWarnings("nullness") // a CompletionStage<Void> completes with null, its only value
     CompletedSend() {
       super.complete(null);

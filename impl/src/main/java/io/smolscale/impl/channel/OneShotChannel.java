@@ -34,11 +34,12 @@ import org.checkerframework.checker.lock.qual.GuardSatisfied;
  * <p>Being a {@code CompletableFuture} is an implementation detail: code typed as {@link OneShot}
  * sees only {@link #receive()}, which returns {@code this}; calling it again returns the same
  * stage. Completing that stage from the receiving side ({@code complete}, {@code cancel}, {@code
- * orTimeout}) makes a later {@link #send} return false.
+ * orTimeout}) makes a later {@link #send} return false. A {@link WaitingFuture}: a {@code join()}
+ * on it from a worker compensates.
  *
  * @param <T> the value type; null values are refused
  */
-public final class OneShotChannel<T> extends CompletableFuture<T> implements OneShot<T> {
+public final class OneShotChannel<T> extends WaitingFuture<T> implements OneShot<T> {
 
   /** Creates an empty one-shot channel. */
   public OneShotChannel() {}

@@ -1,13 +1,13 @@
 package io.smolscale.impl.channel;
 
 import java.util.Objects;
-import java.util.concurrent.CompletableFuture;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
  * A parked channel operation that is its own future: the stage handed to the caller and the node
  * of the channel's wait queue are one object (one allocation per waiting operation, like the
- * {@code sudog} of Go's {@code hchan}).
+ * {@code sudog} of Go's {@code hchan}). As a {@link WaitingFuture}, a {@code join()} on it from
+ * a worker compensates.
  *
  * <p>Protocol. A waiter is created and linked into a {@link WaitQueue} under the channel's lock.
  * It leaves the queue exactly once, under that lock, in one of two ways:
@@ -35,7 +35,7 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  *
  * @param <V> the result type of the operation
  */
-abstract class Waiter<V> extends CompletableFuture<V> {
+abstract class Waiter<V> extends WaitingFuture<V> {
 
   // The three fields below are read and written only while holding the owning channel's lock,
   // with one exception: after WaitQueue.detachAll the detaching thread owns the chain and walks it
