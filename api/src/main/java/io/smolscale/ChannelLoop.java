@@ -98,8 +98,10 @@ final class ChannelLoop<T> implements Runnable {
     }
     pending = next;
     if (done.isDone()) {
-      next.cancel(false); // cancelled between the check and the receive
-      return;
+      // Cancelled between the check and the receive: withdraw it. The completion below still
+      // runs: if the receive had already taken a message, the action gets it (nothing lost);
+      // if it was withdrawn, it fails with the cancellation and nothing more happens.
+      next.cancel(false);
     }
     next.whenComplete(
         (message, error) -> {

@@ -10,6 +10,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
@@ -59,8 +60,7 @@ final class Lifecycle {
   private final AtomicReference<@Nullable Runnable> onTerminated = new AtomicReference<>();
 
   /** Set by the one thread that terminates (see {@link #failQueuedAndTerminate}). */
-  private final java.util.concurrent.atomic.AtomicBoolean terminating =
-      new java.util.concurrent.atomic.AtomicBoolean();
+  private final AtomicBoolean terminating = new AtomicBoolean();
   private final AtomicInteger workerIds = new AtomicInteger();
   private final Object registryLock = new Object();
 

@@ -342,9 +342,7 @@ public class TaskImpl<T> extends StageFuture<T> implements Task<T>, RunnableFutu
     // A non-null fixed result (only ExecutorService.submit(Runnable, T) asks for one) costs an
     // adapter here rather than a field in every task (its site is the adapter's class).
     Objects.requireNonNull(body, "body");
-    TaskImpl<T> t = create(scheduler, uncaught, Executors.callable(body, result), KIND_CALLABLE,
-        null);
-    return t;
+    return create(scheduler, uncaught, Executors.callable(body, result), KIND_CALLABLE, null);
   }
 
   /**

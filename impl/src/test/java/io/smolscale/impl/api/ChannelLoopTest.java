@@ -161,4 +161,75 @@ class ChannelLoopTest {
       }
     }
   }
+
+  /**
+   * Proves a message the loop's receive took as the loop was being cancelled still reaches the
+   * action: the cancel lands between the loop's tryReceive (empty) and its receive(), which then
+   * returns a message at once. Deterministic: the test runs the loop's tasks itself, and the
+   * channel below cancels the loop and sends from inside that tryReceive.
+   */
+  @Test
+  void aMessageTakenAsTheLoopIsCancelledIsNotLost() {
+    Channel<String> real = Channel.unbounded();
+    java.util.ArrayDeque<Runnable> tasks = new java.util.ArrayDeque<>();
+    CompletableFuture<?>[] loopRef = new CompletableFuture<?>[1];
+    boolean[] armed = {false};
+    Channel<String> racing = new Channel<>() {
+      @Override
+      public java.util.concurrent.CompletionStage<Void> send(String m) {
+        return real.send(m);
+      }
+
+      @Override
+      public boolean trySend(String m) {
+        return real.trySend(m);
+      }
+
+      @Override
+      public java.util.concurrent.CompletionStage<String> receive() {
+        return real.receive();
+      }
+
+      @Override
+      public String tryReceive() {
+        String m = real.tryReceive();
+        if (m == null && armed[0]) {
+          armed[0] = false;
+          loopRef[0].cancel(false); // the cancel comes now...
+          real.trySend("in flight"); // ...and a message the loop's receive() will take at once
+        }
+        return m;
+      }
+
+      @Override
+      public boolean close() {
+        return real.close();
+      }
+
+      @Override
+      public boolean isClosed() {
+        return real.isClosed();
+      }
+
+      @Override
+      public int size() {
+        return real.size();
+      }
+
+      @Override
+      public int capacity() {
+        return real.capacity();
+      }
+    };
+    List<String> seen = new ArrayList<>();
+    CompletableFuture<Void> loop = racing.forEach(seen::add, tasks::add);
+    loopRef[0] = loop;
+    armed[0] = true;
+    for (Runnable t; (t = tasks.poll()) != null; ) {
+      t.run();
+    }
+    assertTrue(loop.isCancelled());
+    assertEquals(List.of("in flight"), seen, "the taken message was dropped");
+    assertEquals(null, real.tryReceive());
+  }
 }
