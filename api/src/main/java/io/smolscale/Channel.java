@@ -39,16 +39,31 @@ public interface Channel<T> {
   /**
    * Creates a bounded channel.
    *
-   * @param capacity the buffer size, at least 1
+   * @param capacity the buffer size, at least 0; 0 makes a {@linkplain #rendezvous() rendezvous}
+   *     channel
    * @param <T> the message type
    * @return the channel
-   * @throws IllegalArgumentException if {@code capacity < 1}
+   * @throws IllegalArgumentException if {@code capacity < 0}
    */
   static <T> Channel<T> bounded(int capacity) {
-    if (capacity < 1) {
-      throw new IllegalArgumentException("channel capacity must be at least 1, was " + capacity);
+    if (capacity < 0) {
+      throw new IllegalArgumentException("channel capacity must be at least 0, was " + capacity);
     }
     return SmolscaleProvider.get().newChannel(capacity);
+  }
+
+  /**
+   * Creates a rendezvous channel: no buffer, so a send completes only when a receiver takes its
+   * message (Go's unbuffered channel, Kotlin's {@code Channel(RENDEZVOUS)}, {@code
+   * SynchronousQueue}). {@link #trySend} succeeds only if a receiver is waiting, {@link
+   * #tryReceive} only if a sender is; {@link #size()} is always 0 while open. Closing it accepts
+   * the messages of the senders waiting at that time, as for any channel: they are still received.
+   *
+   * @param <T> the message type
+   * @return the channel, of {@linkplain #capacity() capacity} 0
+   */
+  static <T> Channel<T> rendezvous() {
+    return SmolscaleProvider.get().newChannel(0);
   }
 
   /**

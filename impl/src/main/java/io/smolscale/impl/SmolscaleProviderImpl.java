@@ -4,10 +4,17 @@ import io.smolscale.Channel;
 import io.smolscale.OneShot;
 import io.smolscale.Scheduler;
 import io.smolscale.SchedulerConfig;
+import io.smolscale.Select;
 import io.smolscale.impl.channel.ArrayChannel;
 import io.smolscale.impl.channel.OneShotChannel;
+import io.smolscale.impl.channel.Selects;
 import io.smolscale.impl.jmx.SchedulerJmx;
 import io.smolscale.spi.SmolscaleProvider;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /** The implementation behind the API, registered for {@link java.util.ServiceLoader}. */
@@ -75,5 +82,32 @@ public final class SmolscaleProviderImpl implements SmolscaleProvider {
   @Override
   public <T> OneShot<T> newOneShot() {
     return new OneShotChannel<>();
+  }
+
+  @Override
+  public <R> CompletableFuture<R> select(List<? extends Select.Clause<? extends R>> clauses) {
+    return Selects.select(clauses);
+  }
+
+  @Override
+  public <T, R> Select.Clause<R> selectReceive(
+      Channel<T> channel, Function<? super T, ? extends R> then) {
+    return Selects.receive(channel, then);
+  }
+
+  @Override
+  public <T, R> Select.Clause<R> selectSend(
+      Channel<T> channel, T message, Supplier<? extends R> then) {
+    return Selects.send(channel, message, then);
+  }
+
+  @Override
+  public <R> Select.Clause<R> selectTimeout(Duration timeout, Supplier<? extends R> then) {
+    return Selects.timeout(timeout, then);
+  }
+
+  @Override
+  public <R> Select.Clause<R> selectOtherwise(Supplier<? extends R> then) {
+    return Selects.otherwise(then);
   }
 }

@@ -10,6 +10,7 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 import org.checkerframework.checker.lock.qual.GuardSatisfied;
 import org.checkerframework.checker.nullness.qual.NonNull;
 import org.checkerframework.checker.nullness.qual.Nullable;
@@ -48,8 +49,15 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  *       receive waiter.
  * </ul>
  *
- * Capacity is at least 1, so there is no unbuffered rendezvous: a message always passes through
- * the ring unless a receiver is already waiting. Order is therefore the order in which sends were
+ * <p><b>Rendezvous</b> (capacity 0, Go's unbuffered channel): the ring stays empty while the
+ * channel is open, so a send waits until a receiver claims it and a receive that finds a sender
+ * waiting takes that sender's message directly (from the waiter, not the ring). Invariant 2 then
+ * lets senders wait whenever no receiver does, and invariant 1 lets receivers wait whenever no
+ * sender does: still at most one queue holds live waiters, except for the clauses of one select
+ * that both sends and receives on the same channel (it cannot meet itself: the first of its
+ * clauses that can happen is chosen before it waits). For capacity 1 and more, a waiting sender
+ * implies a full ring, so a receive that finds the ring empty finds no live sender either, and the
+ * same code serves both. Order is therefore the order in which sends were
  * accepted (appended or handed off), and waiters of each kind are served first-in first-out.
  *
  * <p><b>Hand-off and the executor.</b> The channel never dispatches anything: it completes a
@@ -156,12 +164,13 @@ public final class ArrayChannel<T> implements Channel<T> {
   /**
    * Creates a channel.
    *
-   * @param capacity the buffer size, at least 1; {@link Integer#MAX_VALUE} means unbounded
-   * @throws IllegalArgumentException if {@code capacity < 1}
+   * @param capacity the buffer size, at least 0 (rendezvous); {@link Integer#MAX_VALUE} means
+   *     unbounded
+   * @throws IllegalArgumentException if {@code capacity < 0}
    */
   public ArrayChannel(int capacity) {
-    if (capacity < 1) {
-      throw new IllegalArgumentException("channel capacity must be at least 1, was " + capacity);
+    if (capacity < 0) {
+      throw new IllegalArgumentException("channel capacity must be at least 0, was " + capacity);
     }
     this.capacity = capacity;
     this.ring = new Object[capacity <= PREALLOCATE_LIMIT ? capacity : GROWABLE_INITIAL_LENGTH];
@@ -238,13 +247,16 @@ public final class ArrayChannel<T> implements Channel<T> {
     @Nullable SendWaiter admitted;
     synchronized (lock) {
       if (count == 0) {
-        if (!closed) {
+        admitted = senders.poll(); // a rendezvous sender; never a live one if capacity >= 1
+        if (admitted != null) {
+          message = admitted.takeMessage();
+        } else if (!closed) {
           ReceiveWaiter waiter = new ReceiveWaiter();
           receivers.add(waiter);
           return waiter;
+        } else {
+          message = null;
         }
-        message = null;
-        admitted = null;
       } else {
         message = take();
         admitted = admitWaitingSender();
@@ -297,11 +309,14 @@ public final class ArrayChannel<T> implements Channel<T> {
     @Nullable SendWaiter admitted;
     synchronized (lock) {
       if (count == 0) {
-        if (!closed) {
+        admitted = senders.poll(); // a rendezvous sender; never a live one if capacity >= 1
+        if (admitted != null) {
+          message = admitted.takeMessage();
+        } else if (!closed) {
           return null;
+        } else {
+          message = null;
         }
-        message = null;
-        admitted = null;
       } else {
         message = take();
         admitted = admitWaitingSender();
@@ -402,7 +417,11 @@ public final class ArrayChannel<T> implements Channel<T> {
     synchronized (lock) {
       n = count;
     }
-    return "Channel[" + (capacity == Integer.MAX_VALUE ? "unbounded" : "bounded " + capacity)
+    String kind =
+        capacity == Integer.MAX_VALUE ? "unbounded"
+            : capacity == 0 ? "rendezvous"
+            : "bounded " + capacity;
+    return "Channel[" + kind
         + ", buffered=" + n + ", " + (closed ? "closed" : "open") + "]";
   }
 
@@ -458,7 +477,7 @@ public final class ArrayChannel<T> implements Channel<T> {
     if (oldLength >= MAX_RING_LENGTH) {
       throw new OutOfMemoryError("channel ring cannot grow beyond " + oldLength + " messages");
     }
-    long doubled = 2L * oldLength;
+    long doubled = oldLength == 0 ? GROWABLE_INITIAL_LENGTH : 2L * oldLength; // 0: rendezvous
     long limit = count < capacity ? capacity : MAX_RING_LENGTH;
     int newLength = (int) Math.min(Math.min(doubled, limit), MAX_RING_LENGTH);
     @Nullable Object[] grown = new Object[newLength];
@@ -470,11 +489,11 @@ public final class ArrayChannel<T> implements Channel<T> {
     return grown;
   }
 
-  private ChannelClosedException closedForSend() {
+  ChannelClosedException closedForSend() {
     return closed("send on a closed channel");
   }
 
-  private ChannelClosedException closedForReceive() {
+  ChannelClosedException closedForReceive() {
     return closed("receive on a closed and drained channel");
   }
 
@@ -486,12 +505,104 @@ public final class ArrayChannel<T> implements Channel<T> {
         : new ChannelClosedException(what, cause);
   }
 
+  // ---------------------------------------------------------------- select (lock held)
+  // SelectFuture takes the locks of all its channels (in selectOrder), tries its clauses in
+  // order with the methods below, and if none can happen registers a waiter in each channel, all
+  // before releasing any lock. See SelectFuture for the protocol.
+
+  /** Hands out lock orders: unique and increasing, so that selects lock channels in one order. */
+  private static final AtomicLong SELECT_ORDERS = new AtomicLong();
+
+  /**
+   * This channel's place in the global order of select locking, 0 until its first select (most
+   * channels never take part in one). Volatile: assigned once, under the lock, by the first
+   * select; later readers that see it non-zero need nothing else from that write.
+   */
+  private volatile long selectOrder;
+
+  /** This channel's place in the order in which a select takes locks. Never under any lock. */
+  long selectOrder() {
+    long o = selectOrder;
+    if (o == 0) {
+      synchronized (lock) {
+        o = selectOrder;
+        if (o == 0) {
+          o = SELECT_ORDERS.incrementAndGet();
+          selectOrder = o;
+        }
+      }
+    }
+    return o;
+  }
+
+  /** The monitor a select holds while it decides. */
+  Object selectLock() {
+    return lock;
+  }
+
+  /**
+   * A receive that does not wait, for a select. Lock held. Takes the ring's head (admitting the
+   * oldest waiting sender into the ring) or, on an empty ring, a waiting sender's message
+   * (rendezvous); the admitted sender goes to {@code select.admitted}, to be completed after the
+   * locks are released.
+   *
+   * @return the message, or null if a receive would wait or the channel is closed and drained
+   */
+  @Nullable T takeNowLocked(SelectFuture<?> select) {
+    if (count > 0) {
+      T m = take();
+      select.admitted = admitWaitingSender();
+      return m;
+    }
+    SendWaiter s = senders.poll();
+    if (s == null) {
+      return null;
+    }
+    select.admitted = s;
+    return s.takeMessage();
+  }
+
+  /**
+   * A send that does not wait, for a select, on an open channel. Lock held. Claims the oldest
+   * waiting receiver (returned, for the select to deliver to after the locks are released) or
+   * appends to the ring if it has room.
+   *
+   * @param message the message
+   * @return the claimed receiver, {@code this} if the message was appended, or null if a send
+   *     would wait
+   */
+  @Nullable Object offerNowLocked(@NonNull T message) {
+    ReceiveWaiter r = receivers.poll();
+    if (r != null) {
+      return r;
+    }
+    if (count < capacity) {
+      append(message);
+      return this;
+    }
+    return null;
+  }
+
+  /** Registers a select's receive clause. Lock held, channel open, a receive would wait. */
+  Waiter<T> addSelectReceiverLocked(SelectFuture<?> select, int clause) {
+    ReceiveWaiter w = new SelectReceiver(select, clause);
+    receivers.add(w);
+    return w;
+  }
+
+  /** Registers a select's send clause. Lock held, channel open, a send would wait. */
+  Waiter<Void> addSelectSenderLocked(SelectFuture<?> select, int clause, @NonNull T message) {
+    SendWaiter w = new SelectSender(select, clause, message);
+    senders.add(w);
+    return w;
+  }
+
   // ---------------------------------------------------------------- waiters
 
   /** A receive waiting for a message: completed by the sender that hands one over. */
-  private final class ReceiveWaiter extends Waiter<T> {
+  class ReceiveWaiter extends Waiter<T> {
     @Override
-    boolean withdraw() {
+    final boolean withdraw() {
       synchronized (lock) {
         return receivers.remove(this);
       }
@@ -499,7 +610,7 @@ public final class ArrayChannel<T> implements Channel<T> {
   }
 
   /** A send waiting for room: holds its message until a receiver or close admits it. */
-  private final class SendWaiter extends Waiter<Void> {
+  class SendWaiter extends Waiter<Void> {
     /** Set at creation, cleared when admitted or withdrawn. Guarded by lock. */
     private @Nullable T message;
 
@@ -524,7 +635,7 @@ public final class ArrayChannel<T> implements Channel<T> {
     }
 
     @Override
-    boolean withdraw() {
+    final boolean withdraw() {
       synchronized (lock) {
         if (senders.remove(this)) {
           message = null;
@@ -532,6 +643,64 @@ public final class ArrayChannel<T> implements Channel<T> {
         }
         return false;
       }
+    }
+  }
+
+  /**
+   * A select's receive clause in this channel's queue: a claim must win the select, and the
+   * message goes to the select (which maps it and withdraws its other clauses), not to a future.
+   */
+  private final class SelectReceiver extends ReceiveWaiter {
+    private final SelectFuture<?> select;
+    private final int clause;
+
+    SelectReceiver(SelectFuture<?> select, int clause) {
+      this.select = select;
+      this.clause = clause;
+    }
+
+    @Override
+    boolean claim() {
+      return select.tryWin(clause);
+    }
+
+    @Override
+    boolean deliver(T message) {
+      select.wonReceive(clause, message);
+      return true; // a won select cannot have been completed behind the channel's back
+    }
+
+    @Override
+    void fail(Throwable failure) {
+      select.wonFailure(clause, failure);
+    }
+  }
+
+  /** A select's send clause in this channel's queue: a claim must win the select. */
+  private final class SelectSender extends SendWaiter {
+    private final SelectFuture<?> select;
+    private final int clause;
+
+    SelectSender(SelectFuture<?> select, int clause, @NonNull T message) {
+      super(message);
+      this.select = select;
+      this.clause = clause;
+    }
+
+    @Override
+    boolean claim() {
+      return select.tryWin(clause);
+    }
+
+    @Override
+    boolean deliver(Void unused) {
+      select.wonSend(clause);
+      return true;
+    }
+
+    @Override
+    void fail(Throwable failure) {
+      select.wonFailure(clause, failure);
     }
   }
 

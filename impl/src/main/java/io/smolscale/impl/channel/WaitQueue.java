@@ -17,11 +17,6 @@ final class WaitQueue<W extends Waiter<?>> {
   private @Nullable W head;
   private @Nullable W tail;
 
-  /** True if no waiter is queued. */
-  boolean isEmpty() {
-    return head == null;
-  }
-
   /** Appends {@code w} and marks it queued. */
   void add(W w) {
     W t = tail;
@@ -37,16 +32,21 @@ final class WaitQueue<W extends Waiter<?>> {
   }
 
   /**
-   * Claims the oldest waiter: unlinks it and marks it no longer queued.
+   * Claims the oldest live waiter: unlinks waiters from the head until one's {@link Waiter#claim}
+   * succeeds. The dead ones (clauses of a select that another channel, a time-out or its owner
+   * already decided) are dropped on the way; their select withdraws them too, so they do not
+   * linger, but until then a claim may meet them.
    *
-   * @return the waiter, or null if none
+   * @return the claimed waiter, or null if no live one was queued
    */
   @Nullable W poll() {
-    W h = head;
-    if (h != null) {
+    for (W h = head; h != null; h = head) {
       unlink(h);
+      if (h.claim()) {
+        return h;
+      }
     }
-    return h;
+    return null;
   }
 
   /**
@@ -63,21 +63,25 @@ final class WaitQueue<W extends Waiter<?>> {
   }
 
   /**
-   * Claims every waiter at once, oldest first. The returned chain keeps its {@code next} links so
-   * that the caller can walk it after releasing the lock; the waiters are no longer queued, so no
-   * one else touches those links any more, and the lock release/acquire orders the writes.
+   * Claims every live waiter, oldest first ({@link #poll} until empty), and links the claimed ones
+   * into a chain through {@code next} so that the caller can walk it after releasing the lock; the
+   * waiters are no longer queued, so no one else touches those links any more, and the lock
+   * release/acquire orders the writes.
    *
    * @return the oldest waiter of the chain, or null if none
    */
   @Nullable W detachAll() {
-    W h = head;
-    for (Waiter<?> w = h; w != null; w = w.next) {
-      w.queued = false;
-      w.prev = null;
+    @Nullable W first = null;
+    @Nullable W last = null;
+    for (W w = poll(); w != null; w = poll()) {
+      if (last == null) {
+        first = w;
+      } else {
+        last.next = w;
+      }
+      last = w;
     }
-    head = null;
-    tail = null;
-    return h;
+    return first;
   }
 
   /**

@@ -27,6 +27,12 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * withdrawn operation never takes effect, and an outside completion that loses to a claim returns
  * false and the future completes with the channel's outcome shortly after.
  *
+ * <p>A clause of a {@code select} is a waiter in several channels at once, each under its own
+ * lock. For it, being unlinked by a claim is not enough: the claim must also win the select
+ * ({@link #claim}, a compare-and-set on the select's state made while the claiming channel's lock
+ * is held). A claim that loses finds a dead waiter: the queue drops it and claims the next one
+ * ({@link WaitQueue#poll}), so a waiter of a finished select never takes effect.
+ *
  * <p>Not covered: {@code obtrudeValue}, {@code obtrudeException} and {@code completeAsync} change
  * the future without going through the overridable methods above. The channel tolerates them
  * (a hand-off to a receiver whose future was already completed is retried with the next receiver
@@ -59,22 +65,35 @@ abstract class Waiter<V> extends WaitingFuture<V> {
   abstract boolean withdraw();
 
   /**
+   * Decides, under the channel's lock and just after the queue unlinked this waiter, whether the
+   * operation takes effect. A plain waiter always does: it was still queued, so its owner had not
+   * withdrawn it. A select's clause does only if it wins its select.
+   *
+   * @return true if the operation takes effect; false if the waiter is dead and must be dropped
+   */
+  boolean claim() {
+    return true;
+  }
+
+  /**
    * Completes the future on behalf of the channel after a claim. Never called under the lock.
+   * Overridden by a select's clauses, which complete their select instead.
    *
    * @param value the result
    * @return false only if the owner completed the future through a path the channel does not see
    *     (obtrude, completeAsync)
    */
-  final boolean deliver(V value) {
+  boolean deliver(V value) {
     return super.complete(value);
   }
 
   /**
    * Fails the future on behalf of the channel after a claim. Never called under the lock.
+   * Overridden by a select's clauses, which fail their select instead.
    *
    * @param failure the exception
    */
-  final void fail(Throwable failure) {
+  void fail(Throwable failure) {
     super.completeExceptionally(failure);
   }
 

@@ -37,8 +37,8 @@ class ArrayChannelTest {
   // ------------------------------------------------------------------ construction and bad input
 
   @Test
-  void capacityBelowOneIsRefusedNamingTheValue() {
-    for (int bad : new int[] {0, -1, Integer.MIN_VALUE}) {
+  void negativeCapacityIsRefusedNamingTheValue() {
+    for (int bad : new int[] {-1, Integer.MIN_VALUE}) {
       IllegalArgumentException e =
           assertThrows(IllegalArgumentException.class, () -> new ArrayChannel<String>(bad));
       assertTrue(e.getMessage().contains(Integer.toString(bad)), e.getMessage());
