@@ -404,25 +404,33 @@ public final class ArrayChannel<T> implements Channel<T> {
   }
 
   /**
-   * The kind, the buffered count and whether it is closed, for logs and debuggers: for example
-   * {@code Channel[bounded 16, buffered=3, open]} or {@code Channel[unbounded, buffered=0,
-   * closed]}.
+   * The kind, the buffered count, the waiters (if any) and whether it is closed, for logs and
+   * debuggers: for example {@code Channel[bounded 16, buffered=3, open]}, {@code
+   * Channel[rendezvous, buffered=0, receivers waiting=2, open]} or {@code Channel[unbounded,
+   * buffered=0, closed]}. A waiting select counts once in each of its channels.
    */
   // Object.toString is lock-free to the Lock Checker; this takes the channel's own lock for the
-  // count, as size() does, and calls nothing else under it.
+  // counts, as size() does, and calls nothing else under it.
   @Override
   @SuppressWarnings("lock")
   public String toString(@GuardSatisfied ArrayChannel<T> this) {
     int n;
+    int r;
+    int w;
     synchronized (lock) {
       n = count;
+      r = receivers.size();
+      w = senders.size();
     }
     String kind =
         capacity == Integer.MAX_VALUE ? "unbounded"
             : capacity == 0 ? "rendezvous"
             : "bounded " + capacity;
     return "Channel[" + kind
-        + ", buffered=" + n + ", " + (closed ? "closed" : "open") + "]";
+        + ", buffered=" + n
+        + (r > 0 ? ", receivers waiting=" + r : "")
+        + (w > 0 ? ", senders waiting=" + w : "")
+        + ", " + (closed ? "closed" : "open") + "]";
   }
 
   // ---------------------------------------------------------------- ring (lock held)

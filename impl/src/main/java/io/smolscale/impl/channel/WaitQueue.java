@@ -17,6 +17,9 @@ final class WaitQueue<W extends Waiter<?>> {
   private @Nullable W head;
   private @Nullable W tail;
 
+  /** The number of queued waiters, live or dead (for diagnostics and the tests' leak checks). */
+  private int size;
+
   /** Appends {@code w} and marks it queued. */
   void add(W w) {
     W t = tail;
@@ -29,6 +32,12 @@ final class WaitQueue<W extends Waiter<?>> {
       t.next = w;
     }
     tail = w;
+    size++;
+  }
+
+  /** The number of queued waiters, including dead select clauses not yet withdrawn. */
+  int size() {
+    return size;
   }
 
   /**
@@ -128,5 +137,6 @@ final class WaitQueue<W extends Waiter<?>> {
     w.prev = null;
     w.next = null;
     w.queued = false;
+    size--;
   }
 }

@@ -347,4 +347,27 @@ class SelectTest {
       return 1;
     }
   }
+
+  // ---------------------------------------------------------------- no dead waiters left behind
+
+  @Test
+  void aDecidedSelectLeavesNoWaiterInItsOtherChannels() {
+    // Dead clauses are skipped by a claim anyway; the winner's cleanup is what keeps a channel
+    // that is selected on and never sent to from filling with them.
+    ArrayChannel<String> busy = new ArrayChannel<>(0);
+    ArrayChannel<String> quiet = new ArrayChannel<>(0);
+    for (int i = 0; i < 1_000; i++) {
+      CompletableFuture<String> s =
+          Select.first(Select.onReceive(busy, m -> m), Select.onReceive(quiet, m -> m));
+      assertTrue(busy.trySend("m" + i));
+      assertEquals("m" + i, s.getNow(null));
+      CompletableFuture<String> t =
+          Select.first(Select.onReceive(quiet, m -> m), Select.onTimeout(Duration.ofDays(1), () -> ""));
+      assertTrue(t.cancel(false));
+    }
+    assertEquals("Channel[rendezvous, buffered=0, open]", quiet.toString(), "nothing waits");
+    CompletableFuture<String> waiting = Select.first(Select.onReceive(quiet, m -> m));
+    assertEquals("Channel[rendezvous, buffered=0, receivers waiting=1, open]", quiet.toString());
+    waiting.cancel(false);
+  }
 }
