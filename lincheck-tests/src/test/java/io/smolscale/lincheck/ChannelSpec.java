@@ -7,7 +7,9 @@ import java.util.ArrayDeque;
  * The sequential specification of a channel (see {@code Channel}'s contract): a FIFO buffer of
  * {@code capacity}, a FIFO of waiting receivers (only while the buffer is empty) and a FIFO of
  * waiting senders with their messages (only while it is full). Closing fails the waiting
- * receivers and accepts the waiting senders' messages into the buffer.
+ * receivers and accepts the waiting senders' messages into the buffer. At capacity 0
+ * (rendezvous) the buffer stays empty while open: a send completes only into a waiting receiver,
+ * and a receive takes the oldest waiting sender's message directly.
  */
 public abstract class ChannelSpec {
   private final int capacity;
@@ -73,7 +75,11 @@ public abstract class ChannelSpec {
 
   private Integer take() {
     Integer m = buffer.poll();
-    if (m != null && !waitingSenders.isEmpty()) {
+    if (m == null) {
+      // Only a rendezvous channel has waiting senders while its buffer is empty.
+      return waitingSenders.poll();
+    }
+    if (!waitingSenders.isEmpty()) {
       buffer.add(waitingSenders.poll());
     }
     return m;
