@@ -271,7 +271,7 @@ public interface Channel<T> {
    * that calls {@code request} or {@code cancel}, one at a time, each happening-before the next
    * (rule 1.3), so the subscriber needs no synchronisation of its own. A {@code request} from
    * within {@code onNext} only records the demand: the running task goes on delivering, without
-   * growing the stack (rule 3.3). After {@value ChannelPublisher#BUDGET} messages in a row the
+   * growing the stack (rule 3.3). After 64 messages in a row the
    * task re-queues itself, so a busy subscriber shares its worker. If the executor rejects a task,
    * the subscriber gets {@code onError} with the {@link
    * java.util.concurrent.RejectedExecutionException}, delivered on the rejecting thread. A
