@@ -222,6 +222,77 @@ public interface Channel<T> {
   }
 
   /**
+   * A {@link java.util.concurrent.Flow.Publisher} view of this channel, for Reactive Streams
+   * code: {@code asPublisher(Smolscale.executor())}, signals delivered on the global scheduler.
+   *
+   * @return the publisher, which any number of subscribers may subscribe to
+   * @see #asPublisher(java.util.concurrent.Executor)
+   */
+  default java.util.concurrent.Flow.Publisher<T> asPublisher() {
+    return asPublisher(Smolscale.executor());
+  }
+
+  /**
+   * A {@link java.util.concurrent.Flow.Publisher} view of this channel whose signals are
+   * delivered by tasks on {@code executor}. A method of the channel rather than a static helper,
+   * as {@link #forEach} is: it reads as what it is, a view of this channel ({@code
+   * ch.asPublisher().subscribe(s)}), and, built on {@link #tryReceive()}, {@link #receive()},
+   * {@link #isClosed()} and {@link #size()} only, it works for any {@code Channel}.
+   *
+   * <p><b>Competing consumers.</b> Each subscription takes its messages from the channel, as a
+   * {@link #receive()} does: two subscribers (or a subscriber and another receiver) split the
+   * messages between them, each message going to one of them; nothing is broadcast, and nothing
+   * is replayed to a late subscriber.
+   *
+   * <p><b>Demand.</b> A subscription takes a message only while its subscriber has requested
+   * more than it was given, and never more than requested: messages it is not asked for stay in
+   * the channel for other receivers, and a bounded channel's back-pressure reaches the senders.
+   * While messages are available it takes them with {@code tryReceive()}; when none is and demand
+   * is outstanding, it waits with one {@code receive()}. Messages arrive in channel order.
+   * {@code request(n)} with {@code n <= 0} fails the subscription with an {@code
+   * IllegalArgumentException} (rule 3.9); demand adds up to {@code Long.MAX_VALUE}, which counts
+   * as unbounded.
+   *
+   * <p><b>End.</b> Once the channel is closed with {@link #close()} and drained, the subscriber
+   * gets {@code onComplete()}; closed with {@link #close(Throwable)}, {@code onError(cause)}, the
+   * cause itself (not the {@link ChannelClosedException} that {@link #forEach} fails with: a
+   * subscriber wants the producer's failure). The end needs no demand: it is signalled when the
+   * subscription next looks at the channel, at once if it is waiting in a receive (a closed and
+   * drained channel is also signalled right after {@code onSubscribe} and after the last message
+   * requested), otherwise at the subscriber's next {@code request}.
+   *
+   * <p><b>Cancel.</b> {@code cancel()} stops the taking and withdraws the pending receive, so a
+   * message sent later stays in the channel for another receiver. A message that receive had
+   * already taken when the cancel came (the two race) is still delivered with {@code onNext}: it
+   * was requested, and rule 1.8 allows signals already under way, so no message is lost. Then the
+   * subscription signals nothing more and drops its subscriber (rule 3.13).
+   *
+   * <p><b>Threads.</b> Signals are delivered by tasks on {@code executor}, never on the thread
+   * that calls {@code request} or {@code cancel}, one at a time, each happening-before the next
+   * (rule 1.3), so the subscriber needs no synchronisation of its own. A {@code request} from
+   * within {@code onNext} only records the demand: the running task goes on delivering, without
+   * growing the stack (rule 3.3). After 64 messages in a row the
+   * task re-queues itself, so a busy subscriber shares its worker. If the executor rejects a task,
+   * the subscriber gets {@code onError} with the {@link
+   * java.util.concurrent.RejectedExecutionException}, delivered on the rejecting thread. A
+   * subscriber method that throws (rule 2.13 forbids it) cancels its subscription, and the
+   * exception goes to the uncaught-exception handler of the thread that called it.
+   *
+   * <p>Memory effects: actions before a send happen-before the {@code onNext} that delivers its
+   * message.
+   *
+   * @param executor where the signals are delivered
+   * @return the publisher, which any number of subscribers may subscribe to; a null subscriber
+   *     makes {@code subscribe} throw {@code NullPointerException} (rule 1.9)
+   * @throws NullPointerException if {@code executor} is null
+   */
+  default java.util.concurrent.Flow.Publisher<T> asPublisher(
+      java.util.concurrent.Executor executor) {
+    java.util.Objects.requireNonNull(executor, "executor");
+    return new ChannelPublisher<T>(this, executor);
+  }
+
+  /**
    * Closes the channel. Idempotent.
    *
    * @return true if this call closed it
