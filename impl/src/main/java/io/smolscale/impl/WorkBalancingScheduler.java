@@ -337,7 +337,26 @@ public final class WorkBalancingScheduler extends AbstractExecutorService
 
   @Override
   public <T> JoinSet<T> joinSet() {
-    return new JoinSetImpl<T>(this, this::spawn, this::spawnAsync);
+    return new JoinSetImpl<T>(
+        this,
+        new JoinSetImpl.Spawner<T>() {
+          @Override
+          public Task<T> spawn(@Nullable String name, Callable<T> body) {
+            TaskImpl<T> task =
+                TaskImpl.ofCallable(WorkBalancingScheduler.this, pool.reporter, body, name);
+            execute(task);
+            return task;
+          }
+
+          @Override
+          public Task<T> spawnAsync(
+              @Nullable String name, Supplier<? extends CompletionStage<T>> body) {
+            TaskImpl<T> task =
+                TaskImpl.ofAsync(WorkBalancingScheduler.this, pool.reporter, body, name);
+            execute(task);
+            return task;
+          }
+        });
   }
 
   @Override
