@@ -188,7 +188,7 @@ public class TaskImpl<T> extends StageFuture<T> implements Task<T>, RunnableFutu
       Object body,
       byte kind,
       @Nullable String name) {
-    // Checked here too, not only in spawn: AbstractExecutorService.invokeAll/invokeAny reach us
+    // Checked here too, not only in spawn: AbstractExecutorService.invokeAll reaches us
     // through newTaskFor, and a task with no body would never complete (run() skips it).
     Objects.requireNonNull(body, "body");
     Class<?> site = body.getClass();
