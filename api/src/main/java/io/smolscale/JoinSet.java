@@ -78,6 +78,50 @@ public interface JoinSet<T> {
   Task<T> spawnAsync(Supplier<? extends CompletionStage<T>> body);
 
   /**
+   * Spawns a named task into the set: see {@link #spawn(Callable)}. The name is for people
+   * reading diagnostics, as for {@link Scheduler#spawn(String, Callable)}: {@link Task#name()},
+   * the task's {@code toString()}, the {@code io.smolscale.WorkerBlocked} Flight Recorder event and
+   * the starvation warning name it, with {@link Scheduler.Builder#taskNamesInThreads(boolean)} the
+   * thread's name carries it while the body runs, and a nursery's failure names the child by it.
+   *
+   * <p>The default implementation checks the name and spawns the body unnamed; smolscale's join
+   * sets keep the name.
+   *
+   * @param name the task's name, not empty
+   * @param body the task's body
+   * @return the task's handle (also taken from the set once it completes)
+   * @throws NullPointerException if an argument is null
+   * @throws IllegalArgumentException if {@code name} is empty
+   * @throws IllegalStateException if the set's nursery no longer accepts children
+   * @throws java.util.concurrent.RejectedExecutionException if the scheduler is shut down
+   */
+  default Task<T> spawn(String name, Callable<T> body) {
+    ConfigRules.taskName(name);
+    return spawn(body);
+  }
+
+  /**
+   * Spawns a named asynchronous task into the set: see {@link #spawnAsync(Supplier)} and, for the
+   * name, {@link #spawn(String, Callable)}. The name is in the thread's name while the supplier
+   * runs (not while the stage it returned completes).
+   *
+   * <p>The default implementation checks the name and spawns the body unnamed; smolscale's join
+   * sets keep the name.
+   *
+   * @param name the task's name, not empty
+   * @param body returns the stage whose outcome is the task's
+   * @return the task's handle
+   * @throws NullPointerException if an argument is null
+   * @throws IllegalArgumentException if {@code name} is empty
+   * @throws IllegalStateException if the set's nursery no longer accepts children
+   * @throws java.util.concurrent.RejectedExecutionException if the scheduler is shut down
+   */
+  default Task<T> spawnAsync(String name, Supplier<? extends CompletionStage<T>> body) {
+    ConfigRules.taskName(name);
+    return spawnAsync(body);
+  }
+
+  /**
    * Adds a task spawned elsewhere (on any scheduler); it is taken like the others once it
    * completes, at once if it already has. Each {@code add} is an entry of its own: a task added
    * twice is taken twice (as with {@link java.util.concurrent.ExecutorCompletionService}; the set

@@ -42,10 +42,11 @@ package io.smolscale;
  *       scheduler then refuses (shut down, a closed nursery), work dropped by {@code
  *       shutdownNow}. So {@code decorate} should only capture; acquire resources (a span, a
  *       permit) in the returned runnable, not in {@code decorate}.
- *   <li>Work queued through {@code ExecutorCompletionService} or {@code invokeAny} on the
- *       scheduler is decorated twice, nested, on the same thread (the JDK wraps the scheduler's
- *       task in a {@code FutureTask} of its own, which reaches {@code execute} as a raw
- *       runnable): harmless for a decorator that sets and clears, as above.
+ *   <li>The scheduler's {@code invokeAny} and {@code invokeAll} decorate each task once. Work
+ *       queued through an {@code ExecutorCompletionService} over the scheduler is decorated
+ *       twice, nested, on the same thread (it wraps the scheduler's task in a {@code FutureTask}
+ *       of its own, which reaches {@code execute} as a raw runnable): harmless for a decorator
+ *       that sets and clears, as above.
  *   <li>A task's dependents that are not {@code *Async} run on the thread that completes it,
  *       inside the restored context when the task's body completes it.
  *   <li>Work the scheduler queues for its own reasons is not decorated again: a task moved

@@ -19,16 +19,21 @@ import io.smolscale.impl.util.Durations;
 import io.smolscale.impl.util.SharedTimer;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.AbstractExecutorService;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.RunnableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.checkerframework.checker.lock.qual.GuardSatisfied;
@@ -65,7 +70,11 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * and the machinery behind the doors ({@code Pool.dispatch}, the balancer, the blocking path)
  * never decorates, so a task moved around keeps its one decoration. Everything a decorator
  * captured is published to the running thread by the queue's release/acquire hand-off, the same
- * edge that publishes the task.
+ * edge that publishes the task. {@code invokeAll} queues tasks made by {@link #newTaskFor}, and
+ * {@code invokeAny} is our own, over a join set of tasks, so neither decorates twice (the JDK's
+ * {@code invokeAny} put a {@code FutureTask} of its own around our task). It adds no shared state:
+ * it relies on the join set's edges only (a task's completion happens-before the take that
+ * returns it, through the set's lock).
  */
 public final class WorkBalancingScheduler extends AbstractExecutorService
     implements Scheduler, Compensator {
@@ -337,7 +346,26 @@ public final class WorkBalancingScheduler extends AbstractExecutorService
 
   @Override
   public <T> JoinSet<T> joinSet() {
-    return new JoinSetImpl<T>(this, this::spawn, this::spawnAsync);
+    return new JoinSetImpl<T>(
+        this,
+        new JoinSetImpl.Spawner<T>() {
+          @Override
+          public Task<T> spawn(@Nullable String name, Callable<T> body) {
+            TaskImpl<T> task =
+                TaskImpl.ofCallable(WorkBalancingScheduler.this, pool.reporter, body, name);
+            execute(task);
+            return task;
+          }
+
+          @Override
+          public Task<T> spawnAsync(
+              @Nullable String name, Supplier<? extends CompletionStage<T>> body) {
+            TaskImpl<T> task =
+                TaskImpl.ofAsync(WorkBalancingScheduler.this, pool.reporter, body, name);
+            execute(task);
+            return task;
+          }
+        });
   }
 
   @Override
@@ -427,6 +455,86 @@ public final class WorkBalancingScheduler extends AbstractExecutorService
     TaskImpl<T> task = TaskImpl.ofRunnable(this, pool.reporter, body, result);
     execute(task);
     return task;
+  }
+
+  /**
+   * Our own, not {@link AbstractExecutorService}'s: that one goes through an {@code
+   * ExecutorCompletionService}, whose {@code FutureTask} around our task reaches {@link #execute}
+   * as a raw runnable, so a {@code TaskDecorator} decorated the work twice, nested. Here every
+   * body is one task of a join set (decorated once, when it is made), raced as {@link
+   * JoinSet#firstSuccess()} races them; see {@link #invokeAny(Collection, boolean, long)}.
+   */
+  @Override
+  public <T> T invokeAny(Collection<? extends Callable<T>> tasks)
+      throws InterruptedException, ExecutionException {
+    try {
+      return invokeAny(tasks, false, 0L);
+    } catch (TimeoutException e) {
+      throw new AssertionError("an untimed invokeAny timed out", e);
+    }
+  }
+
+  @Override
+  public <T> T invokeAny(Collection<? extends Callable<T>> tasks, long timeout, TimeUnit unit)
+      throws InterruptedException, ExecutionException, TimeoutException {
+    Objects.requireNonNull(unit, "unit");
+    return invokeAny(tasks, true, unit.toNanos(timeout));
+  }
+
+  /**
+   * The race of {@code invokeAny}: every body is checked before any is queued (a null one: NPE,
+   * none: IAE, nothing ran), then all are spawned into one join set and taken in completion
+   * order until one succeeded. However the call ends (a success, every task failed, the time
+   * ran out, the caller was interrupted, a submission refused) the {@code finally} cancels every
+   * task still held, interrupting the running ones, so none outlives the call. When every task
+   * failed, the {@link ExecutionException} is the last one taken's, as {@link Future#get} threw
+   * it (its cause is the body's exception; a {@link CancellationException} for a task cancelled
+   * from outside, through a decorator, say). The waits are the join set's: compensated on a
+   * worker thread, and the set's lock orders each task's completion before the take that
+   * returns it, so the result is safely published to the caller; no state of its own here.
+   */
+  private <T> T invokeAny(Collection<? extends Callable<T>> tasks, boolean timed, long nanos)
+      throws InterruptedException, ExecutionException, TimeoutException {
+    Objects.requireNonNull(tasks, "tasks");
+    List<Callable<T>> bodies = new ArrayList<>(tasks.size());
+    for (Callable<T> body : tasks) {
+      bodies.add(Objects.requireNonNull(body, "a task of invokeAny is null"));
+    }
+    if (bodies.isEmpty()) {
+      throw new IllegalArgumentException("invokeAny needs at least one task");
+    }
+    long deadline = timed ? System.nanoTime() + nanos : 0L;
+    JoinSet<T> set = joinSet();
+    try {
+      for (Callable<T> body : bodies) {
+        set.spawn(body);
+      }
+      ExecutionException failure = null;
+      for (int left = bodies.size(); left > 0; left--) {
+        Task<T> done;
+        if (timed) {
+          done = set.poll(Duration.ofNanos(deadline - System.nanoTime()));
+          if (done == null) {
+            throw new TimeoutException("invokeAny: no task succeeded in time");
+          }
+        } else {
+          done = set.next();
+        }
+        try {
+          return done.get(); // done: does not wait
+        } catch (ExecutionException e) {
+          failure = e;
+        } catch (CancellationException e) {
+          failure = new ExecutionException(e);
+        }
+      }
+      if (failure == null) {
+        throw new AssertionError("invokeAny took no task");
+      }
+      throw failure;
+    } finally {
+      set.cancelAll();
+    }
   }
 
   @Override

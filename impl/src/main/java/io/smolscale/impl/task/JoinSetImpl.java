@@ -15,7 +15,6 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
 import java.util.function.Supplier;
 import org.checkerframework.checker.lock.qual.GuardSatisfied;
 import org.checkerframework.checker.nullness.qual.Nullable;
@@ -158,9 +157,38 @@ public final class JoinSetImpl<T> implements JoinSet<T> {
     }
   }
 
+  /**
+   * How a set spawns into its owner (scheduler or nursery). The name is null for an unnamed task;
+   * the owner's own task factories ({@link TaskImpl#ofCallable(Compensator,
+   * java.util.function.Consumer, Callable, String)} and its siblings) check and keep it, so a
+   * set's named task is the same {@link NamedTask} the owner's named spawns make.
+   *
+   * @param <T> the tasks' result type
+   */
+  public interface Spawner<T> {
+    /**
+     * Spawns a body into the owner.
+     *
+     * @param name the task's name, or null for none
+     * @param body the body
+     * @return the task, queued
+     * @throws IllegalArgumentException if {@code name} is empty
+     */
+    Task<T> spawn(@Nullable String name, Callable<T> body);
+
+    /**
+     * Spawns an asynchronous body into the owner.
+     *
+     * @param name the task's name, or null for none
+     * @param body supplies the stage whose outcome is the task's
+     * @return the task, queued
+     * @throws IllegalArgumentException if {@code name} is empty
+     */
+    Task<T> spawnAsync(@Nullable String name, Supplier<? extends CompletionStage<T>> body);
+  }
+
   private final Compensator pool;
-  private final Function<Callable<T>, Task<T>> spawner;
-  private final Function<Supplier<? extends CompletionStage<T>>, Task<T>> asyncSpawner;
+  private final Spawner<T> spawner;
   private final Object lock = new Object();
   /** Guarded by lock (kept by hand, as in {@link NurseryImpl}). */
   private @Nullable Entry<T> first;
@@ -177,16 +205,11 @@ public final class JoinSetImpl<T> implements JoinSet<T> {
    * Creates an empty set.
    *
    * @param pool compensates blocking waits; the default executor of the stages it returns
-   * @param spawner spawns a body into the set's owner (scheduler or nursery)
-   * @param asyncSpawner spawns an asynchronous body into the set's owner
+   * @param spawner spawns bodies, named or not, into the set's owner (scheduler or nursery)
    */
-  public JoinSetImpl(
-      Compensator pool,
-      Function<Callable<T>, Task<T>> spawner,
-      Function<Supplier<? extends CompletionStage<T>>, Task<T>> asyncSpawner) {
+  public JoinSetImpl(Compensator pool, Spawner<T> spawner) {
     this.pool = pool;
     this.spawner = spawner;
-    this.asyncSpawner = asyncSpawner;
   }
 
   /**
@@ -200,26 +223,48 @@ public final class JoinSetImpl<T> implements JoinSet<T> {
   public static <T> JoinSetImpl<T> forAddedTasks(Compensator pool) {
     return new JoinSetImpl<>(
         pool,
-        body -> {
-          throw new UnsupportedOperationException("this join set only holds added tasks");
-        },
-        body -> {
-          throw new UnsupportedOperationException("this join set only holds added tasks");
+        new Spawner<T>() {
+          @Override
+          public Task<T> spawn(@Nullable String name, Callable<T> body) {
+            throw new UnsupportedOperationException("this join set only holds added tasks");
+          }
+
+          @Override
+          public Task<T> spawnAsync(
+              @Nullable String name, Supplier<? extends CompletionStage<T>> body) {
+            throw new UnsupportedOperationException("this join set only holds added tasks");
+          }
         });
   }
 
   @Override
   public Task<T> spawn(Callable<T> body) {
     Objects.requireNonNull(body, "body");
-    Task<T> task = spawner.apply(body);
-    add(task);
-    return task;
+    return held(spawner.spawn(null, body));
+  }
+
+  @Override
+  public Task<T> spawn(String name, Callable<T> body) {
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(body, "body");
+    return held(spawner.spawn(name, body));
   }
 
   @Override
   public Task<T> spawnAsync(Supplier<? extends CompletionStage<T>> body) {
     Objects.requireNonNull(body, "body");
-    Task<T> task = asyncSpawner.apply(body);
+    return held(spawner.spawnAsync(null, body));
+  }
+
+  @Override
+  public Task<T> spawnAsync(String name, Supplier<? extends CompletionStage<T>> body) {
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(body, "body");
+    return held(spawner.spawnAsync(name, body));
+  }
+
+  /** {@link #add(Task)}, returning the task. */
+  private Task<T> held(Task<T> task) {
     add(task);
     return task;
   }

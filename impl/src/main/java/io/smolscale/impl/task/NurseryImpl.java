@@ -187,7 +187,20 @@ public final class NurseryImpl implements Nursery {
   @Override
   public <T> JoinSet<T> joinSet(ErrorPolicy policy) {
     Objects.requireNonNull(policy, "policy");
-    return new JoinSetImpl<T>(pool, body -> spawn(body, policy), body -> spawnAsync(body, policy));
+    return new JoinSetImpl<T>(
+        pool,
+        new JoinSetImpl.Spawner<T>() {
+          @Override
+          public Task<T> spawn(@Nullable String name, Callable<T> body) {
+            return adopt(TaskImpl.ofCallable(pool, reporter, body, name), policy);
+          }
+
+          @Override
+          public Task<T> spawnAsync(
+              @Nullable String name, Supplier<? extends CompletionStage<T>> body) {
+            return adopt(TaskImpl.ofAsync(pool, reporter, body, name), policy);
+          }
+        });
   }
 
   private <T> Task<T> adopt(TaskImpl<T> child, ErrorPolicy policy) {

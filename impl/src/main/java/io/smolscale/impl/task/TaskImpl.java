@@ -188,7 +188,7 @@ public class TaskImpl<T> extends StageFuture<T> implements Task<T>, RunnableFutu
       Object body,
       byte kind,
       @Nullable String name) {
-    // Checked here too, not only in spawn: AbstractExecutorService.invokeAll/invokeAny reach us
+    // Checked here too, not only in spawn: AbstractExecutorService.invokeAll reaches us
     // through newTaskFor, and a task with no body would never complete (run() skips it).
     Objects.requireNonNull(body, "body");
     Class<?> site = body.getClass();
@@ -386,6 +386,26 @@ public class TaskImpl<T> extends StageFuture<T> implements Task<T>, RunnableFutu
       Consumer<Throwable> uncaught,
       Supplier<? extends CompletionStage<T>> body) {
     return create(scheduler, uncaught, body, KIND_ASYNC, null);
+  }
+
+  /**
+   * A task whose body supplies a stage, with a name (see {@link Task#name()}; the name is on the
+   * thread while the supplier runs).
+   *
+   * @param scheduler runs it and its async continuations
+   * @param uncaught receives the failure of a detached task
+   * @param body the supplier
+   * @param name the name, or null for none
+   * @param <T> the result type
+   * @return the task, not yet queued
+   * @throws IllegalArgumentException if {@code name} is empty
+   */
+  public static <T> TaskImpl<T> ofAsync(
+      Compensator scheduler,
+      Consumer<Throwable> uncaught,
+      Supplier<? extends CompletionStage<T>> body,
+      @Nullable String name) {
+    return create(scheduler, uncaught, body, KIND_ASYNC, checkName(name));
   }
 
   @Override

@@ -10,11 +10,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.smolscale.ChildFailedException;
 import io.smolscale.ErrorPolicy;
+import io.smolscale.JoinSet;
 import io.smolscale.Nursery;
 import io.smolscale.Scheduler;
 import io.smolscale.Smolscale;
 import io.smolscale.Task;
 import java.io.IOException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -119,6 +121,71 @@ class TaskNameTest {
       assertTrue(e.getMessage().startsWith("nursery child \"load config\" failed"),
           e.getMessage());
       assertInstanceOf(IOException.class, e.getCause());
+    }
+  }
+
+  /**
+   * Proves a join set's named spawns (plain and async, on a scheduler's set and a nursery's) keep
+   * the name in the handle and its toString, and put it in the worker thread's name while the
+   * body runs (the supplier, for an async one); the unnamed ones do not.
+   */
+  @Test
+  void joinSetSpawnsAreNamedLikeTheSchedulers() throws Exception {
+    try (Scheduler s = Support.singleWorker().threadNamePrefix("js-").taskNamesInThreads(true)
+        .build()) {
+      JoinSet<String> set = s.joinSet();
+      Task<String> c = set.spawn("set callable", () -> Thread.currentThread().getName());
+      Task<String> a = set.spawnAsync("set async",
+          () -> CompletableFuture.completedFuture(Thread.currentThread().getName()));
+      Task<String> u = set.spawn(() -> Thread.currentThread().getName());
+      assertTrue(await(c.toCompletableFuture(), "callable").matches("js-\\d+ \\[set callable\\]"),
+          c.join());
+      assertTrue(await(a.toCompletableFuture(), "async").matches("js-\\d+ \\[set async\\]"),
+          a.join());
+      assertTrue(await(u.toCompletableFuture(), "unnamed").matches("js-\\d+"), u.join());
+      assertEquals("set callable", c.name());
+      assertEquals("set async", a.name());
+      assertNull(u.name());
+      assertTrue(c.toString().contains("name=set callable, SUCCEEDED"), c.toString());
+      assertTrue(a.toString().contains("name=set async, SUCCEEDED"), a.toString());
+      assertFalse(u.toString().contains("name="), u.toString());
+      assertEquals(3, set.size());
+
+      try (Nursery n = s.nursery()) {
+        JoinSet<String> children = n.joinSet();
+        Task<String> nc = children.spawn("child", () -> Thread.currentThread().getName());
+        Task<String> na = children.spawnAsync("async child",
+            () -> CompletableFuture.completedFuture(Thread.currentThread().getName()));
+        assertTrue(await(nc.toCompletableFuture(), "child").matches("js-\\d+ \\[child\\]"),
+            nc.join());
+        assertTrue(await(na.toCompletableFuture(), "async child")
+            .matches("js-\\d+ \\[async child\\]"), na.join());
+        assertEquals("child", nc.name());
+        assertEquals("async child", na.name());
+        assertTrue(nc.toString().contains("name=child, SUCCEEDED"), nc.toString());
+      }
+    }
+  }
+
+  /** Proves a join set refuses a bad name as the scheduler does, and holds nothing for it. */
+  @Test
+  void joinSetBadNamesAreRefused() {
+    try (Scheduler s = Support.small(1).build(); Nursery n = s.nursery()) {
+      JoinSet<Integer> set = s.joinSet();
+      IllegalArgumentException e =
+          assertThrows(IllegalArgumentException.class, () -> set.spawn("", () -> 1));
+      assertTrue(e.getMessage().contains("name"), e.getMessage());
+      assertThrows(IllegalArgumentException.class,
+          () -> set.spawnAsync("", () -> CompletableFuture.completedFuture(1)));
+      assertThrows(NullPointerException.class, () -> set.spawn((String) null, () -> 1));
+      assertThrows(NullPointerException.class,
+          () -> set.spawnAsync((String) null, () -> CompletableFuture.completedFuture(1)));
+      assertThrows(NullPointerException.class, () -> set.spawn("x", null));
+      assertEquals(0, set.size());
+      JoinSet<Integer> children = n.joinSet();
+      assertThrows(IllegalArgumentException.class, () -> children.spawn("", () -> 1));
+      assertEquals(0, children.size());
+      assertEquals(0, n.liveChildren());
     }
   }
 }
