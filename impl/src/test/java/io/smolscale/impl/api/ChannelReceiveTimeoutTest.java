@@ -21,20 +21,35 @@ import org.junit.jupiter.api.Test;
 class ChannelReceiveTimeoutTest {
 
   // Timed out: the stage fails with TimeoutException, on a smolscale worker; a message sent
-  // afterwards is still there for the next receiver.
+  // afterwards is still there for the next receiver. The dependent that looks at the thread is
+  // attached after receive() returns: if the time-out has already fired by then (a busy machine),
+  // CompletableFuture runs the dependent on this thread, which says nothing about the timer; that
+  // attempt is inconclusive and the next one doubles the timeout (bounded: 8 attempts, 5 ms to
+  // 640 ms). A dependent that runs on any other thread must run on a worker.
   @Test
   void aTimedOutReceiveTakesNothing() {
     Channel<String> ch = Channel.bounded(2);
-    CompletableFuture<String> r = ch.receive(Duration.ofMillis(5)).toCompletableFuture();
-    CompletableFuture<Boolean> onWorker = new CompletableFuture<>();
-    CompletableFuture<Throwable> failure =
-        r.handle((v, e) -> {
-          onWorker.complete(io.smolscale.Smolscale.global().isWorkerThread());
-          return e;
-        });
-    assertInstanceOf(TimeoutException.class, await(failure, "the receive to time out"));
-    assertTrue(
-        await(onWorker, "the thread check"), "completed on a worker of the global scheduler");
+    Thread me = Thread.currentThread();
+    boolean conclusive = false;
+    for (int attempt = 0, millis = 5; attempt < 8 && !conclusive; attempt++, millis *= 2) {
+      CompletableFuture<String> r = ch.receive(Duration.ofMillis(millis)).toCompletableFuture();
+      CompletableFuture<Thread> ranOn = new CompletableFuture<>();
+      CompletableFuture<Boolean> onWorker = new CompletableFuture<>();
+      CompletableFuture<Throwable> failure =
+          r.handle(
+              (v, e) -> {
+                ranOn.complete(Thread.currentThread());
+                onWorker.complete(io.smolscale.Smolscale.global().isWorkerThread());
+                return e;
+              });
+      assertInstanceOf(TimeoutException.class, await(failure, "the receive to time out"));
+      if (await(ranOn, "the dependent") != me) {
+        conclusive = true;
+        assertTrue(
+            await(onWorker, "the thread check"), "completed on a worker of the global scheduler");
+      }
+    }
+    assertTrue(conclusive, "every attempt timed out before its dependent was attached");
     assertTrue(ch.trySend("later"));
     assertEquals("later", ch.tryReceive(), "the timed-out receive took nothing");
   }
