@@ -11,6 +11,7 @@ import io.smolscale.TaskDecorator;
 import io.smolscale.impl.queue.GlobalQueue;
 import io.smolscale.impl.task.Compensator;
 import io.smolscale.impl.task.DecoratedRunnable;
+import io.smolscale.impl.task.DelayStage;
 import io.smolscale.impl.task.JoinSetImpl;
 import io.smolscale.impl.task.NurseryImpl;
 import io.smolscale.impl.task.StageFuture;
@@ -397,7 +398,7 @@ public final class WorkBalancingScheduler extends AbstractExecutorService
     if (isShutdown()) {
       throw new RejectedExecutionException("scheduler is shut down");
     }
-    StageFuture<Void> done = new StageFuture<>(this);
+    StageFuture<Void> done = new DelayStage(this);
     if (delay.isNegative() || delay.isZero()) {
       execute(() -> done.complete(null));
       return done;

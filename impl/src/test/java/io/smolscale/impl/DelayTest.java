@@ -4,13 +4,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.smolscale.Scheduler;
 import io.smolscale.Smolscale;
+import io.smolscale.impl.task.QuietCancellation;
 import io.smolscale.impl.util.SharedTimer;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
@@ -19,6 +23,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.Timeout.ThreadMode;
 
@@ -68,6 +73,37 @@ class DelayTest {
       assertTrue(d.cancel(false));
       assertEquals(0, timer.pending(), "the cancel removed the entry");
       assertTrue(d.isCancelled());
+    }
+  }
+
+  // Proves the stackless cancel keeps CompletableFuture's contract and the waiter's trace: cancel
+  // is true (again on a second call, as CompletableFuture's), the stage is cancelled, a cancel
+  // after the delay passed is false; join and get throw a CancellationException that carries
+  // this thread's stack (this method is on it) with the stackless one as its cause, and a
+  // dependent sees the cancellation itself.
+  @Test
+  void aCancelledDelayIsStacklessButItsWaitersGetTheirOwnTrace() throws Exception {
+    SharedTimer timer = new SharedTimer("delay-test-timer", Duration.ofMillis(50));
+    try (WorkBalancingScheduler s = scheduler()) {
+      CompletableFuture<Void> d = s.delay(Duration.ofHours(1), timer);
+      CompletableFuture<Throwable> seen = d.handle((v, e) -> e);
+      assertTrue(d.cancel(true));
+      assertTrue(d.cancel(false), "cancel reports the cancelled state, as CompletableFuture's");
+      assertTrue(d.isCancelled() && d.isCompletedExceptionally());
+      Throwable stored = seen.join();
+      assertInstanceOf(QuietCancellation.class, stored);
+      assertEquals(0, stored.getStackTrace().length, "no stack filled in by the cancel");
+      for (Executable wait : new Executable[] {d::join, d::get, () -> d.get(1, TimeUnit.SECONDS)}) {
+        CancellationException thrown = assertThrows(CancellationException.class, wait);
+        assertSame(stored, thrown.getCause(), "the stored cancellation is the cause");
+        assertTrue(
+            Arrays.stream(thrown.getStackTrace())
+                .anyMatch(f -> f.getMethodName().startsWith("aCancelledDelayIsStackless")),
+            "the waiter's own stack");
+      }
+      CompletableFuture<Void> passed = s.delay(Duration.ofMillis(1), timer);
+      passed.join();
+      assertFalse(passed.cancel(false), "a delay that passed is not cancelled");
     }
   }
 

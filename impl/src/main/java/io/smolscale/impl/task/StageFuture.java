@@ -89,13 +89,20 @@ public class StageFuture<T> extends CompletableFuture<T> {
    * CompletableFuture}'s {@code join} and {@code get} throw a new {@link CancellationException}
    * whose cause is the stored one (for the waiter's stack trace); a task cancelled with a reason
    * ({@code TimeoutCancellationException}) must throw that reason on every JDK, as the API says.
+   * A {@link QuietCancellation} is the exception: it has no stack, and the waiter gets one.
    *
    * @param e what the JDK threw
    * @return the stored exception if {@code e} wraps one, else {@code e}
    */
   static CancellationException cancelledWith(CancellationException e) {
     Throwable c = e.getCause();
-    return c instanceof CancellationException ? (CancellationException) c : e;
+    CancellationException stored =
+        c instanceof CancellationException ? (CancellationException) c : e;
+    if (stored instanceof QuietCancellation) {
+      // Stackless: the waiter gets its own trace, the JDK's wrapper (23+) or a new one (17-22).
+      return stored != e ? e : ((QuietCancellation) stored).forWaiter();
+    }
+    return stored;
   }
 
   private T joinUnwrapped() {
