@@ -4,6 +4,7 @@ import static io.smolscale.jmh.harness.Driver.check;
 
 import io.smolscale.jmh.harness.Driver;
 import io.smolscale.jmh.harness.ExecutorKind;
+import io.smolscale.jmh.harness.ForkJvm;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Semaphore;
@@ -36,7 +37,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(1)
+@Fork(value = 1, jvmArgsAppend = {ForkJvm.XMS, ForkJvm.XMX, ForkJvm.THP, ForkJvm.PRETOUCH})
 @State(Scope.Benchmark)
 public class Blocking {
   /** How long each blocking call lasts. */

@@ -5,6 +5,7 @@ import static io.smolscale.jmh.harness.Driver.check;
 import io.smolscale.jmh.harness.Driver;
 import io.smolscale.jmh.harness.EchoServer;
 import io.smolscale.jmh.harness.ExecutorKind;
+import io.smolscale.jmh.harness.ForkJvm;
 import io.smolscale.jmh.harness.IterationResults;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -71,7 +72,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * timeout plus twice the time its tasks would take one after another, so a slow single-worker pool
  * completes and a lost task fails.
  */
-@Fork(1)
+@Fork(value = 1, jvmArgsAppend = {ForkJvm.XMS, ForkJvm.XMX, ForkJvm.THP, ForkJvm.PRETOUCH})
 @State(Scope.Benchmark)
 public class BlockingThroughput {
   /** How long each blocking call lasts (the sleep, the server's answer delay). */

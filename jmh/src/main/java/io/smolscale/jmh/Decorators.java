@@ -2,6 +2,7 @@ package io.smolscale.jmh;
 
 import io.smolscale.Scheduler;
 import io.smolscale.TaskDecorator;
+import io.smolscale.jmh.harness.ForkJvm;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
@@ -36,7 +37,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * ({@code ForkJoinPool} of parallelism 2, {@code execute}, bare and behind the same decorator as
  * a wrapping executor).
  */
-@Fork(1)
+@Fork(value = 1, jvmArgsAppend = {ForkJvm.XMS, ForkJvm.XMX, ForkJvm.THP, ForkJvm.PRETOUCH})
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
 @State(Scope.Benchmark)

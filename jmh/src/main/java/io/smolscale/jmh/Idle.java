@@ -3,6 +3,7 @@ package io.smolscale.jmh;
 import static io.smolscale.jmh.harness.Driver.check;
 
 import io.smolscale.jmh.harness.Driver;
+import io.smolscale.jmh.harness.ForkJvm;
 import java.lang.management.ManagementFactory;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -41,7 +42,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 0)
 @Measurement(iterations = 1)
-@Fork(1)
+@Fork(value = 1, jvmArgsAppend = {ForkJvm.XMS, ForkJvm.XMX, ForkJvm.THP, ForkJvm.PRETOUCH})
 @State(Scope.Benchmark)
 public class Idle {
   /** Silence between the burst and the measurement window. */

@@ -2,6 +2,7 @@ package io.smolscale.jmh;
 
 import io.smolscale.JoinSet;
 import io.smolscale.Smolscale;
+import io.smolscale.jmh.harness.ForkJvm;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.ForkJoinPool;
@@ -29,7 +30,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * queue, so the difference between the two is the set's own cost); {@code ecsFjp} (over {@code
  * ForkJoinPool.commonPool()}, the JDK default).
  */
-@Fork(1)
+@Fork(value = 1, jvmArgsAppend = {ForkJvm.XMS, ForkJvm.XMX, ForkJvm.THP, ForkJvm.PRETOUCH})
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
 @State(Scope.Benchmark)

@@ -1,5 +1,6 @@
 package io.smolscale.jmh;
 
+import io.smolscale.jmh.harness.ForkJvm;
 import java.io.FileInputStream;
 import java.io.RandomAccessFile;
 import java.lang.management.GarbageCollectorMXBean;
@@ -41,7 +42,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(1)
+@Fork(value = 1, jvmArgsAppend = {ForkJvm.XMS, ForkJvm.XMX, ForkJvm.THP, ForkJvm.PRETOUCH})
 @State(Scope.Benchmark)
 public class MonitorSampling {
   /** Other live threads (parked), beside the sampled one. */

@@ -5,6 +5,7 @@ import static io.smolscale.jmh.harness.Driver.check;
 import io.smolscale.Channel;
 import io.smolscale.OneShot;
 import io.smolscale.jmh.harness.Driver;
+import io.smolscale.jmh.harness.ForkJvm;
 import io.smolscale.jmh.harness.Job;
 import io.smolscale.jmh.harness.SerialExecutor;
 import java.util.ArrayList;
@@ -38,7 +39,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(1)
+@Fork(value = 1, jvmArgsAppend = {ForkJvm.XMS, ForkJvm.XMX, ForkJvm.THP, ForkJvm.PRETOUCH})
 public class OriginalSuite {
   /** Tasks per iteration of the multi-task benchmarks. */
   public static final int TASKS = 300;

@@ -4,6 +4,7 @@ import static io.smolscale.jmh.harness.Driver.check;
 
 import io.smolscale.Channel;
 import io.smolscale.jmh.harness.Driver;
+import io.smolscale.jmh.harness.ForkJvm;
 import io.smolscale.jmh.harness.IterationResults;
 import io.smolscale.jmh.harness.Job;
 import io.smolscale.jmh.harness.LatencyHistogram;
@@ -67,7 +68,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(1)
+@Fork(value = 1, jvmArgsAppend = {ForkJvm.XMS, ForkJvm.XMX, ForkJvm.THP, ForkJvm.PRETOUCH})
 @State(Scope.Benchmark)
 public class PartialLoad {
   /** Ping-pong pairs. */

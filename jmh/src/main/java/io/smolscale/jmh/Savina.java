@@ -4,6 +4,7 @@ import static io.smolscale.jmh.harness.Driver.check;
 
 import io.smolscale.jmh.harness.Actor;
 import io.smolscale.jmh.harness.Driver;
+import io.smolscale.jmh.harness.ForkJvm;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -39,7 +40,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(1)
+@Fork(value = 1, jvmArgsAppend = {ForkJvm.XMS, ForkJvm.XMX, ForkJvm.THP, ForkJvm.PRETOUCH})
 public class Savina {
   /** ping_pong: round trips per operation (Savina PingPong, N; Savina's default is 40,000). */
   public static final int PING_PONG_ROUND_TRIPS = 10_000;

@@ -2,6 +2,7 @@ package io.smolscale.jmh;
 
 import io.smolscale.Channel;
 import io.smolscale.Select;
+import io.smolscale.jmh.harness.ForkJvm;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -32,7 +33,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * {@code waiting}: the JDK's combinator alone, with no channel; over two channels' receive stages
  * it would not be a select, since the losing receive stays queued and takes a later message).
  */
-@Fork(1)
+@Fork(value = 1, jvmArgsAppend = {ForkJvm.XMS, ForkJvm.XMX, ForkJvm.THP, ForkJvm.PRETOUCH})
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
 @State(Scope.Thread)

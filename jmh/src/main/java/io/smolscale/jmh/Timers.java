@@ -1,6 +1,7 @@
 package io.smolscale.jmh;
 
 import io.smolscale.Smolscale;
+import io.smolscale.jmh.harness.ForkJvm;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -37,7 +38,7 @@ import org.openjdk.jmh.annotations.Warmup;
  *       CompletableFuture.delayedExecutor(1 ms, commonPool)}.
  * </ul>
  */
-@Fork(1)
+@Fork(value = 1, jvmArgsAppend = {ForkJvm.XMS, ForkJvm.XMX, ForkJvm.THP, ForkJvm.PRETOUCH})
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
 @State(Scope.Benchmark)

@@ -2,6 +2,7 @@ package io.smolscale.jmh.report;
 
 import io.smolscale.jmh.BlockingThroughput;
 import io.smolscale.jmh.CpuTimeProfiler;
+import io.smolscale.jmh.harness.ForkJvm;
 import java.io.File;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -142,8 +143,12 @@ final class BenchRunner {
       forks = s.retainedForks();
     }
     List<String> jvmArgs = new ArrayList<>();
+    // First, so that a --jvmArg -Xmx... overrides them. Options set here replace the
+    // annotations' jvmArgsAppend, so the heap options are repeated (ForkJvm says why).
     if (retained) {
-      jvmArgs.add("-Xmx2g"); // first, so that a --jvmArg -Xmx... overrides it
+      jvmArgs.add("-Xmx2g");
+    } else {
+      jvmArgs.addAll(ForkJvm.args());
     }
     jvmArgs.addAll(s.jvmArgs());
     ChainedOptionsBuilder o =

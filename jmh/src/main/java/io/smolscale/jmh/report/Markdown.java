@@ -1,6 +1,7 @@
 package io.smolscale.jmh.report;
 
 import io.smolscale.jmh.harness.ExecutorKind;
+import io.smolscale.jmh.harness.ForkJvm;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
@@ -433,6 +434,10 @@ final class Markdown {
       b.append("; retained_*: ").append(settings.forks() == 0
               ? "1 shot in this JVM" : settings.retainedForks() + " fork(s) x 1 shot")
           .append(String.format(Locale.ROOT, " of %,d tasks", settings.retainedTasks()));
+    }
+    if (settings.forks() > 0) {
+      b.append(", every timed fork with ").append(String.join(" ", ForkJvm.args()))
+          .append(" (page faults of a growing heap out of the measurement)");
     }
     if (!settings.jvmArgs().isEmpty()) {
       b.append(", fork JVM args ").append(settings.jvmArgs());
