@@ -72,7 +72,7 @@ Bugs == {"none", "ParkNoRecheck", "RetireNoDrain", "WakeByPermit",
          "SpareNoRecheck", "SpareTimeoutIgnoresPop", "BlockingIgnoresCap",
          "WakerNoRecheckAfterRelease", "StartFailNoSparePop",
          "ReleaseNoWaitingRecheck", "SubmitNoWaitingRecheck", "DeclaredNoWaitingRecheck",
-         "WaitingNoGlobalRecheck", "ReserveUndoNoWaitingRecheck"}
+         "WaitingNoGlobalRecheck", "ReserveUndoNoWaitingRecheck", "OverflowSkipWhenBlocked"}
 
 ASSUME /\ Parallelism \in Nat \ {0}
        /\ MaxThreads \in Nat /\ MaxThreads >= Parallelism
@@ -928,10 +928,15 @@ SpawnLocal(w, t) ==
               /\ wk' = [wk EXCEPT ![w] = TRUE]
          ELSE /\ local' = [local EXCEPT ![w] = l]
               /\ UNCHANGED <<global, wk>>
-    ELSE \* overflow: the older half and the task to the global queue, then wakeOne
+    ELSE \* overflow: the older half and the task to the global queue, then wakeOne, unless
+         \* SharePolicy finds the spill not worth a wake-up (left open here) and the volatile
+         \* read of the blocked flag after the spill sees it clear (Pool, "Overflow without a
+         \* wake-up"); Bug OverflowSkipWhenBlocked skips whatever the flag says.
          /\ local' = [local EXCEPT ![w] = Rest(local[w], Half(Len(local[w])))]
          /\ global' = global \o Front(local[w], Half(Len(local[w]))) \o <<t>>
-         /\ wk' = [wk EXCEPT ![w] = TRUE]
+         /\ \/ wk' = [wk EXCEPT ![w] = TRUE]
+            \/ /\ ~blocked[w] \/ Bug = "OverflowSkipWhenBlocked"
+               /\ UNCHANGED wk
 
 Spawn(w) ==
     /\ CanAct(w)

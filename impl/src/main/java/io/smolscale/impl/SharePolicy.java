@@ -31,9 +31,11 @@ import java.util.function.LongSupplier;
  * worth sharing, as before this policy, until its first window says otherwise.
  *
  * <p>What it does not cover: a backlog of few tasks that turn out to be long is found by the
- * balancer within a tick (the worker's progress counter stops), exactly as before; and a backlog
+ * balancer within a tick (the worker's progress counter stops), exactly as before. A backlog
  * that keeps growing (a producer task) reaches the ring's capacity and overflows to the global
- * queue with a wake, whatever this says.
+ * queue; the same estimate decides whether that spill wakes a sleeper ({@link Pool}, "Overflow
+ * without a wake-up"), and a producer that keeps the worker in one task long enough is found by
+ * the balancer, which halves the ring and wakes a sleeper while work waits.
  *
  * <p>Owner-only state: no field is read by another thread.
  */
@@ -97,6 +99,16 @@ final class SharePolicy {
    */
   boolean worthSharing(int backlog) {
     return minWorkNanos == 0 || (long) backlog * avgTaskNanos >= minWorkNanos;
+  }
+
+  /**
+   * Sets the estimate, as a run of tasks of that length would (tests of the decisions that read
+   * it, which must not depend on how fast the machine runs the test).
+   *
+   * @param nanos the time per task
+   */
+  void seedAverage(long nanos) {
+    avgTaskNanos = nanos;
   }
 
   /** The current estimate, for tests and diagnostics. */
